@@ -18,6 +18,8 @@ MOTO_DIR=$PEERS_DIR/moto
 MOTO_SITE=$MOTO_DIR/usr/lib/python3/dist-packages
 APT_PRIVATE=$PEERS_DIR/apt-trixie
 APT="apt-get -o DPkg::Lock::Timeout=600"
+# Debian's interpreter, whatever python3 comes first on PATH (a pyenv one would bring its own packages).
+PYTHON=/usr/bin/python3
 
 say() { echo "install-test-peers: $*"; }
 
@@ -101,13 +103,13 @@ EOF
 fi
 
 # --- verify: moto server starts and answers -------------------------------------------------------------
-PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
+PORT=$($PYTHON -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
 LOG=$PEERS_DIR/moto-verify.log
-PYTHONPATH=$MOTO_SITE python3 -m moto.server -H 127.0.0.1 -p "$PORT" > "$LOG" 2>&1 &
+PYTHONPATH=$MOTO_SITE $PYTHON -m moto.server -H 127.0.0.1 -p "$PORT" > "$LOG" 2>&1 &
 MOTO_PID=$!
 trap 'kill $MOTO_PID 2>/dev/null || true' EXIT
 i=0
-until python3 -c "import urllib.request,sys; urllib.request.urlopen('http://127.0.0.1:$PORT/moto-api/', timeout=1)" 2>/dev/null; do
+until $PYTHON -c "import urllib.request,sys; urllib.request.urlopen('http://127.0.0.1:$PORT/moto-api/', timeout=1)" 2>/dev/null; do
   i=$((i + 1))
   if [ $i -gt 150 ] || ! kill -0 $MOTO_PID 2>/dev/null; then
     say "moto server did not answer on 127.0.0.1:$PORT; its output:"; cat "$LOG"; exit 1
@@ -116,4 +118,4 @@ until python3 -c "import urllib.request,sys; urllib.request.urlopen('http://127.
 done
 kill $MOTO_PID; wait $MOTO_PID 2>/dev/null || true
 trap - EXIT
-say "verified: PYTHONPATH=$MOTO_SITE python3 -m moto.server answered on 127.0.0.1:$PORT"
+say "verified: PYTHONPATH=$MOTO_SITE $PYTHON -m moto.server answered on 127.0.0.1:$PORT"

@@ -21,6 +21,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class Moto {
 
+    /** Debian's python3 and its packages, not whatever python3 comes first on PATH. */
+    private static final String PYTHON = "/usr/bin/python3";
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
     private static Moto shared;
 
@@ -103,7 +105,7 @@ public final class Moto {
         try {
             int port = freePort();
             Path log = Files.createTempFile("moto-" + port + "-", ".log");
-            ProcessBuilder builder = new ProcessBuilder("python3", "-m", "moto.server", "-H", "127.0.0.1", "-p",
+            ProcessBuilder builder = new ProcessBuilder(PYTHON, "-m", "moto.server", "-H", "127.0.0.1", "-p",
                     Integer.toString(port))
                     .redirectErrorStream(true)
                     .redirectOutput(log.toFile());
@@ -115,7 +117,7 @@ public final class Moto {
             moto.awaitAnswering();
             return moto;
         } catch (IOException e) {
-            throw new IllegalStateException("could not start moto (python3 -m moto.server): " + e, e);
+            throw new IllegalStateException("could not start moto (" + PYTHON + " -m moto.server): " + e, e);
         }
     }
 
