@@ -10,16 +10,19 @@ public final class InstanceFacts {
     private final String state;
     private final String privateIp;
     private final String publicIp;
+    private final String addressKind;
 
-    public InstanceFacts(String instanceId, String state, String privateIp, String publicIp) {
+    /** @param addressKind which address the record gets: "private" or "public" */
+    public InstanceFacts(String instanceId, String state, String privateIp, String publicIp, String addressKind) {
         this.instanceId = instanceId;
         this.state = state;
         this.privateIp = privateIp;
         this.publicIp = publicIp;
+        this.addressKind = addressKind;
     }
 
     public static InstanceFacts absent(String instanceId) {
-        return new InstanceFacts(instanceId, ABSENT, null, null);
+        return new InstanceFacts(instanceId, ABSENT, null, null, "private");
     }
 
     public String getInstanceId() {
@@ -44,9 +47,9 @@ public final class InstanceFacts {
         return "pending".equals(state) || "running".equals(state);
     }
 
-    /** The address the A record gets: "private" (default) or "public". */
-    public String address(String which) {
-        return "public".equalsIgnoreCase(which) ? publicIp : privateIp;
+    /** The address the A record gets (asger.route53.address: private or public); null when it has none. */
+    public String getAddress() {
+        return "public".equals(addressKind) ? publicIp : privateIp;
     }
 
     @Override

@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
 
@@ -13,12 +14,12 @@ import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
  * The record name for an instance: the group's {@value #TAG} tag when it has one, else asger.route53.record-name.
  * Group tags are remembered for a minute, so a burst of events for one group asks Auto Scaling once.
  */
-public final class RecordNamer {
+public final class RecordNamer implements AutoCloseable {
 
     public static final String TAG = "asger:record-name";
     private static final Duration TAG_CACHE = Duration.ofMinutes(1);
 
-    private final AutoScalingClient autoScaling;
+    private final Supplier<AutoScalingClient> autoScaling;
     private final RecordNameTemplate defaultTemplate;
     private final Clock clock;
     private final Map<String, Cached> groupTemplates = new ConcurrentHashMap<>();
@@ -26,11 +27,16 @@ public final class RecordNamer {
     private record Cached(Optional<RecordNameTemplate> template, Instant until) {
     }
 
-    public RecordNamer(AutoScalingClient autoScaling, String defaultTemplate) {
-        this(autoScaling, defaultTemplate, Clock.systemUTC());
+    /** With an Auto Scaling client built on first use. */
+    public RecordNamer(String defaultTemplate) {
+        this(new Lazy<>(Route53Clients::autoScaling), defaultTemplate, Clock.systemUTC());
     }
 
-    RecordNamer(AutoScalingClient autoScaling, String defaultTemplate, Clock clock) {
+    public RecordNamer(AutoScalingClient autoScaling, String defaultTemplate) {
+        this(() -> autoScaling, defaultTemplate, Clock.systemUTC());
+    }
+
+    RecordNamer(Supplier<AutoScalingClient> autoScaling, String defaultTemplate, Clock clock) {
         this.autoScaling = autoScaling;
         this.defaultTemplate = RecordNameTemplate.of(defaultTemplate);
         this.clock = clock;
@@ -56,8 +62,15 @@ public final class RecordNamer {
         return cached.template().orElse(defaultTemplate);
     }
 
+    @Override
+    public void close() {
+        if (autoScaling instanceof Lazy<AutoScalingClient> lazy) {
+            lazy.close();
+        }
+    }
+
     private Optional<String> groupTag(String groupName) {
-        return autoScaling.describeTags(r -> r.filters(
+        return autoScaling.get().describeTags(r -> r.filters(
                         f -> f.name("auto-scaling-group").values(groupName),
                         f -> f.name("key").values(TAG)))
                 .tags().stream()

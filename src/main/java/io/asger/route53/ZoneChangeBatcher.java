@@ -38,7 +38,8 @@ public final class ZoneChangeBatcher implements AutoCloseable {
     static final int MAX_RECORDS = 1000;
     static final int MAX_VALUE_CHARS = 32000;
 
-    private final Route53Client route53;
+    private final Lazy<Route53Client> ownClient;
+    private Route53Client route53;
     private String zoneId;
     private long ttl = 60;
     private long windowMs = 200;
@@ -61,15 +62,22 @@ public final class ZoneChangeBatcher implements AutoCloseable {
     private record Pending(RecordChange change, CompletableFuture<RecordOutcome> result, long enqueuedNanos) {
     }
 
+    /** With a Route 53 client built when the first event arrives. */
+    public ZoneChangeBatcher() {
+        this.ownClient = new Lazy<>(Route53Clients::route53);
+    }
+
     public ZoneChangeBatcher(Route53Client route53) {
+        this.ownClient = null;
         this.route53 = route53;
     }
 
     /** Writes the instance's A record and its ownership TXT record. */
     public CompletableFuture<RecordOutcome> upsert(String name, String address, String instanceId) {
-        if (address == null || address.isEmpty()) {
+        if (name == null || address == null || address.isEmpty()) {
+            // A pending instance may not have its public address yet: worth retrying.
             return CompletableFuture.failedFuture(new IllegalStateException("instance " + instanceId
-                    + " has no address for " + name));
+                    + " has no " + (name == null ? "address for its record name" : "address for " + name) + " yet"));
         }
         return submit(RecordChange.upsert(name, address, instanceId, ttl));
     }
@@ -98,6 +106,9 @@ public final class ZoneChangeBatcher implements AutoCloseable {
         }
         if (zoneId == null || zoneId.isBlank()) {
             throw new IllegalStateException("asger.route53.zone-id is not set");
+        }
+        if (route53 == null) {
+            route53 = ownClient.get();
         }
         calls = new Route53Calls(requestsPerSecond, maxAttempts, Duration.ofMillis(retryDelayMs),
                 Duration.ofMillis(retryMaxDelayMs));
@@ -129,6 +140,9 @@ public final class ZoneChangeBatcher implements AutoCloseable {
         left.forEach(p -> p.result().completeExceptionally(new IllegalStateException("route53 batcher stopped")));
         if (completions != null) {
             completions.shutdown();
+        }
+        if (ownClient != null) {
+            ownClient.close();
         }
     }
 
