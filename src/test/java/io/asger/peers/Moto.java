@@ -23,6 +23,23 @@ public final class Moto {
 
     /** Debian's python3 and its packages, not whatever python3 comes first on PATH. */
     private static final String PYTHON = "/usr/bin/python3";
+    /**
+     * python3 -m moto.server, after one fix: AWS sends ResponseMetadata after the result element, and the AWS SDK for
+     * Java takes the first element as the result, but a few of moto's Auto Scaling templates (DescribeTags among
+     * them) put ResponseMetadata first, so the SDK would read an empty answer.
+     */
+    private static final String LAUNCHER = String.join("\n",
+            "import re, sys",
+            "import moto.autoscaling.responses as r",
+            "for name in [n for n in dir(r) if n.endswith('_TEMPLATE')]:",
+            "    t = getattr(r, name)",
+            "    m = re.search(r'\\s*<ResponseMetadata>.*?</ResponseMetadata>', t, re.S)",
+            "    if m and m.start() < t.find('Result>'):",
+            "        t = t[:m.start()] + t[m.end():]",
+            "        end = t.rfind('</')",
+            "        setattr(r, name, t[:end] + m.group(0) + '\\n' + t[end:])",
+            "from moto.server import main",
+            "main(sys.argv[1:])");
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
     private static Moto shared;
 
@@ -105,7 +122,7 @@ public final class Moto {
         try {
             int port = freePort();
             Path log = Files.createTempFile("moto-" + port + "-", ".log");
-            ProcessBuilder builder = new ProcessBuilder(PYTHON, "-m", "moto.server", "-H", "127.0.0.1", "-p",
+            ProcessBuilder builder = new ProcessBuilder(PYTHON, "-c", LAUNCHER, "-H", "127.0.0.1", "-p",
                     Integer.toString(port))
                     .redirectErrorStream(true)
                     .redirectOutput(log.toFile());

@@ -12,7 +12,6 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
-import software.amazon.awssdk.services.autoscaling.model.AutoScalingGroup;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.Instance;
 import software.amazon.awssdk.services.route53.Route53Client;
@@ -92,9 +91,9 @@ final class MotoAws implements AutoCloseable {
     }
 
     List<Instance> instancesOf(String groupName) {
-        AutoScalingGroup group = autoScaling.describeAutoScalingGroups(b -> b.autoScalingGroupNames(groupName))
-                .autoScalingGroups().get(0);
-        List<String> ids = group.instances().stream().map(i -> i.instanceId()).toList();
+        // DescribeAutoScalingGroups is not usable here: moto answers CreatedTime without a zone, which the SDK refuses.
+        List<String> ids = autoScaling.describeAutoScalingInstances().autoScalingInstances().stream()
+                .filter(i -> groupName.equals(i.autoScalingGroupName())).map(i -> i.instanceId()).toList();
         return ec2.describeInstances(b -> b.instanceIds(ids)).reservations().stream()
                 .flatMap(r -> r.instances().stream()).toList();
     }
