@@ -44,6 +44,7 @@ public final class ZoneChangeBatcher implements AutoCloseable {
     private long ttl = 60;
     private long windowMs = 200;
     private int maxRecords = MAX_RECORDS;
+    private int maxEvents = Integer.MAX_VALUE;
     private boolean dryRun;
     private double requestsPerSecond = 5;
     private int maxAttempts = 8;
@@ -158,7 +159,7 @@ public final class ZoneChangeBatcher implements AutoCloseable {
                 batch.add(first);
                 int estimate = first.change().estimatedWeight();
                 Pending next;
-                while (estimate < maxRecords && (next = pending.poll()) != null) {
+                while (estimate < maxRecords && batch.size() < maxEvents && (next = pending.poll()) != null) {
                     batch.add(next);
                     estimate += next.change().estimatedWeight();
                 }
@@ -306,6 +307,11 @@ public final class ZoneChangeBatcher implements AutoCloseable {
 
     public void setMaxBatchRecords(int maxRecords) {
         this.maxRecords = Math.max(4, Math.min(MAX_RECORDS, maxRecords));
+    }
+
+    /** At most this many events per batch; 1 turns batching off (for comparison). */
+    public void setMaxBatchEvents(int maxEvents) {
+        this.maxEvents = Math.max(1, maxEvents);
     }
 
     public void setDryRun(boolean dryRun) {

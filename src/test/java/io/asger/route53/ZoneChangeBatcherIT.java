@@ -127,7 +127,7 @@ class ZoneChangeBatcherIT {
     void throttlingIsRetriedUntilEveryChangeIsDone() throws Exception {
         batcher(5);
         batcher.setBatchWindowMs(0);
-        batcher.setMaxBatchRecords(4); // one event per call: many calls, sent without pacing, to be throttled
+        batcher.setMaxBatchEvents(1); // one event per call: many calls, sent without pacing, to be throttled
         List<CompletableFuture<RecordOutcome>> results = new ArrayList<>();
         for (int i = 0; i < 15; i++) {
             results.add(batcher.upsert(name(i), ip(i), id(i)));
