@@ -1,5 +1,6 @@
 package io.asger.route53;
 
+import io.asger.aws.AwsClients;
 import java.util.function.Supplier;
 
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
@@ -14,7 +15,7 @@ public final class InstanceLookup implements AutoCloseable {
 
     /** With an EC2 client built on first use, so that asger starts without AWS settings when this task is off. */
     public InstanceLookup() {
-        this.ec2 = new Lazy<>(Route53Clients::ec2);
+        this.ec2 = new Lazy<>(AwsClients::ec2);
     }
 
     public InstanceLookup(Ec2Client ec2) {

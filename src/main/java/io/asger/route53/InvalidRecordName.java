@@ -1,10 +1,9 @@
 package io.asger.route53;
 
-/**
- * A record name template or its result is not usable. Retrying cannot help: this is a permanent failure.
- * (Until core's io.asger.errors.PermanentFailure is on this branch this is a plain IllegalArgumentException.)
- */
-public class InvalidRecordName extends IllegalArgumentException {
+import io.asger.errors.PermanentFailure;
+
+/** A record name template, or the name it gives, is not usable. Retrying cannot help. */
+public class InvalidRecordName extends PermanentFailure {
 
     public InvalidRecordName(String message) {
         super(message);

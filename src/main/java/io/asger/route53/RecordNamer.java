@@ -1,5 +1,6 @@
 package io.asger.route53;
 
+import io.asger.aws.AwsClients;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -29,7 +30,7 @@ public final class RecordNamer implements AutoCloseable {
 
     /** With an Auto Scaling client built on first use. */
     public RecordNamer(String defaultTemplate) {
-        this(new Lazy<>(Route53Clients::autoScaling), defaultTemplate, Clock.systemUTC());
+        this(new Lazy<>(AwsClients::autoScaling), defaultTemplate, Clock.systemUTC());
     }
 
     public RecordNamer(AutoScalingClient autoScaling, String defaultTemplate) {

@@ -13,6 +13,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
+import io.asger.errors.PermanentFailure;
+import io.asger.errors.TransientFailure;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
@@ -77,7 +79,7 @@ public final class ZoneChangeBatcher implements AutoCloseable {
     public CompletableFuture<RecordOutcome> upsert(String name, String address, String instanceId) {
         if (name == null || address == null || address.isEmpty()) {
             // A pending instance may not have its public address yet: worth retrying.
-            return CompletableFuture.failedFuture(new IllegalStateException("instance " + instanceId
+            return CompletableFuture.failedFuture(new TransientFailure("instance " + instanceId
                     + " has no " + (name == null ? "address for its record name" : "address for " + name) + " yet"));
         }
         return submit(RecordChange.upsert(name, address, instanceId, ttl));
@@ -93,9 +95,13 @@ public final class ZoneChangeBatcher implements AutoCloseable {
 
     private CompletableFuture<RecordOutcome> submit(RecordChange change) {
         if (closed) {
-            return CompletableFuture.failedFuture(new IllegalStateException("route53 batcher is stopped"));
+            return CompletableFuture.failedFuture(new TransientFailure("route53 batcher is stopped"));
         }
-        start();
+        try {
+            start();
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
         CompletableFuture<RecordOutcome> result = new CompletableFuture<>();
         pending.add(new Pending(change, result, System.nanoTime()));
         return result;
@@ -106,7 +112,7 @@ public final class ZoneChangeBatcher implements AutoCloseable {
             return;
         }
         if (zoneId == null || zoneId.isBlank()) {
-            throw new IllegalStateException("asger.route53.zone-id is not set");
+            throw new PermanentFailure("asger.route53.zone-id is not set: the route53 task needs the hosted zone's id");
         }
         if (route53 == null) {
             route53 = ownClient.get();
@@ -138,7 +144,7 @@ public final class ZoneChangeBatcher implements AutoCloseable {
         }
         List<Pending> left = new ArrayList<>();
         pending.drainTo(left);
-        left.forEach(p -> p.result().completeExceptionally(new IllegalStateException("route53 batcher stopped")));
+        left.forEach(p -> p.result().completeExceptionally(new TransientFailure("route53 batcher stopped")));
         if (completions != null) {
             completions.shutdown();
         }
@@ -165,7 +171,7 @@ public final class ZoneChangeBatcher implements AutoCloseable {
                 }
                 process(batch);
             } catch (InterruptedException e) {
-                batch.forEach(p -> fail(p, new IllegalStateException("route53 batcher stopped")));
+                batch.forEach(p -> fail(p, new TransientFailure("route53 batcher stopped")));
                 return;
             } catch (RuntimeException | Error e) {
                 LOG.warn("route53: batch of {} events failed: {}", batch.size(), e.toString());

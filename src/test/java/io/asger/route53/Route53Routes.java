@@ -7,6 +7,8 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 
+import io.asger.event.AsgEvent;
+import io.asger.event.EventType;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
@@ -14,29 +16,11 @@ import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.PluginHelper;
 
 /**
- * routes/route53.camel.yaml on its own in a CamelContext, with application.properties under the given properties,
- * until core's AsgerTestApp (the whole application behind a real queue) is on this branch.
+ * routes/route53.camel.yaml on its own in a CamelContext, with application.properties under the given properties:
+ * events go straight to direct:route53-up / -down, as the task chain sends them. (Route53AppIT runs the whole
+ * application behind a real queue.)
  */
 final class Route53Routes implements AutoCloseable {
-
-    /** The getters of io.asger.event.AsgEvent the route reads; stand-in until core's event class is on this branch. */
-    public static final class Event {
-        private final String instanceId;
-        private final String groupName;
-
-        Event(String instanceId, String groupName) {
-            this.instanceId = instanceId;
-            this.groupName = groupName;
-        }
-
-        public String getInstanceId() {
-            return instanceId;
-        }
-
-        public String getGroupName() {
-            return groupName;
-        }
-    }
 
     private final CamelContext context = new DefaultCamelContext();
     private final ProducerTemplate producer;
@@ -57,7 +41,8 @@ final class Route53Routes implements AutoCloseable {
     /** Sends the event into direct:route53-{direction}; completes with the exchange when the route is done. */
     CompletableFuture<Exchange> send(String direction, String instanceId, String groupName) {
         return producer.asyncSend("direct:route53-" + direction,
-                ex -> ex.setProperty("event", new Event(instanceId, groupName)));
+                ex -> ex.setProperty("event", AsgEvent.builder("up".equals(direction) ? EventType.UP : EventType.DOWN)
+                        .instanceId(instanceId).groupName(groupName).build()));
     }
 
     /** Sends and waits; the body (a RecordOutcome or a message), or the exception the route ended with. */
