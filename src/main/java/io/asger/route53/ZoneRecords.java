@@ -109,6 +109,13 @@ public final class ZoneRecords {
         }
     }
 
+    /** A zone holding these record sets, as a whole-zone read would find them. */
+    static ZoneRecords of(Collection<ResourceRecordSet> sets) {
+        ZoneRecords records = new ZoneRecords(true);
+        sets.forEach(records::add);
+        return records;
+    }
+
     private void add(ResourceRecordSet set) {
         String name = normalize(set.name());
         byName.computeIfAbsent(name, n -> new ArrayList<>()).add(set);
