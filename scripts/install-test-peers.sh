@@ -54,8 +54,12 @@ else
       /^URIs:/   { uri=$2 }
       /^Suites:/ { suites=$0 }
       END        { if (uri != "" && suites ~ /(^|[[:space:]])bookworm([[:space:]]|$)/) print uri }
-    ' /etc/apt/sources.list.d/*.sources | head -n 1)
-  [ -n "$MIRROR" ] || { say "no bookworm entry with URIs: in /etc/apt/sources.list.d/*.sources"; exit 1; }
+    ' /etc/apt/sources.list.d/*.sources 2>/dev/null | head -n 1)
+  if [ -z "$MIRROR" ] && [ -f /etc/apt/sources.list ]; then
+    # One-line format: deb [options] URI bookworm main
+    MIRROR=$(awk '$1 == "deb" { sub(/\[[^]]*\] */, ""); if ($3 == "bookworm") { print $2; exit } }' /etc/apt/sources.list)
+  fi
+  [ -n "$MIRROR" ] || { say "no bookworm entry in /etc/apt/sources.list.d/*.sources or /etc/apt/sources.list"; exit 1; }
 
   KEYRING=/usr/share/keyrings/debian-archive-keyring.gpg
   [ -f "$KEYRING" ] || { say "missing $KEYRING (package debian-archive-keyring)"; exit 1; }
