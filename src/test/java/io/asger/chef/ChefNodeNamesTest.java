@@ -1,0 +1,58 @@
+package io.asger.chef;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.asger.errors.PermanentFailure;
+import org.junit.jupiter.api.Test;
+
+class ChefNodeNamesTest {
+
+    private final ChefNodeNames names = new ChefNodeNames();
+
+    @Test
+    void readsTheNamesOfAPartialSearchAnswer() {
+        String body = "{\"total\":2,\"start\":0,\"rows\":["
+                + "{\"url\":\"http://chef/nodes/web-1\",\"data\":{\"name\":\"web-1\"}},"
+                + "{\"url\":\"http://chef/nodes/web-1.example.com\",\"data\":{\"name\":\"web-1.example.com\"}}]}";
+
+        assertThat(names.fromSearchResponse(body)).containsExactly("web-1", "web-1.example.com");
+        assertThat(names.fromSearchResponse("{\"total\":0,\"start\":0,\"rows\":[]}")).isEmpty();
+    }
+
+    @Test
+    void moreMatchesThanOnePageIsAmbiguous() {
+        String body = "{\"total\":1500,\"start\":0,\"rows\":[{\"data\":{\"name\":\"a\"}}]}";
+
+        assertThatThrownBy(() -> names.fromSearchResponse(body))
+                .isInstanceOf(PermanentFailure.class).hasMessageStartingWith("ambiguous:").hasMessageContaining("1500");
+    }
+
+    @Test
+    void refusesNamesThatAreNotChefNamesOrThatWouldMoveThePath() {
+        for (String bad : new String[] {"..", ".", "a/b", "a b", "a?b", "a%2Fb", "", "a\nb"}) {
+            String body = "{\"total\":1,\"rows\":[{\"data\":{\"name\":" + quote(bad) + "}}]}";
+            assertThatThrownBy(() -> names.fromSearchResponse(body)).as(bad)
+                    .isInstanceOf(PermanentFailure.class).hasMessageContaining("refusing");
+        }
+    }
+
+    @Test
+    void refusesAnswersThatAreNotSearchResults() {
+        assertThatThrownBy(() -> names.fromSearchResponse("<html>")).isInstanceOf(PermanentFailure.class);
+        assertThatThrownBy(() -> names.fromSearchResponse("{\"error\":[\"x\"]}")).isInstanceOf(PermanentFailure.class);
+        assertThatThrownBy(() -> names.fromSearchResponse("{\"rows\":[{\"data\":{}}]}")).isInstanceOf(PermanentFailure.class);
+    }
+
+    @Test
+    void clientNameComesFromTheTemplate() {
+        assertThat(names.clientName("{node}", "web-1", "i-01234567")).isEqualTo("web-1");
+        assertThat(names.clientName("{node}-validator", "web-1", "i-01234567")).isEqualTo("web-1-validator");
+        assertThat(names.clientName("{instanceId}", "web-1", "i-01234567")).isEqualTo("i-01234567");
+        assertThatThrownBy(() -> names.clientName("../{node}", "web-1", "i-01234567")).isInstanceOf(PermanentFailure.class);
+    }
+
+    private static String quote(String s) {
+        return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n") + "\"";
+    }
+}
