@@ -9,8 +9,9 @@ import java.util.List;
 import java.util.regex.Pattern;
 
 /**
- * Reads the node names out of a partial search response ({@code POST /search/node} with the result shape
- * {@code {"name":["name"]}}), and checks every name is one Chef itself accepts before asger puts it in a path.
+ * The Chef object names asger acts on. Reads the node names out of a partial search response ({@code POST /search/node} with the result shape
+ * {@code {"name":["name"]}}), and checks every name is one Chef itself accepts before asger puts it in a path, and names the paths to delete for a node (its client's name comes from
+ * asger.chef.client-name-template).
  */
 public class ChefNodeNames {
 
@@ -22,10 +23,17 @@ public class ChefNodeNames {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    private String clientNameTemplate = "{node}";
+    private boolean deleteClient = true;
+
     public List<String> fromSearchResponse(String body) {
+        if (body == null || body.isBlank()) {
+            throw new PermanentFailure("Chef search answered without a search result (empty body): "
+                    + "check asger.chef.url, including its /organizations/ORG part");
+        }
         JsonNode root;
         try {
-            root = JSON.readTree(body == null ? "" : body);
+            root = JSON.readTree(body);
         } catch (IOException e) {
             throw new PermanentFailure("Chef search answered with something that is not JSON: " + e.getMessage(), e);
         }
@@ -50,9 +58,27 @@ public class ChefNodeNames {
         return names;
     }
 
-    /** The client to delete with a node: asger.chef.client-name-template with {node} and {instanceId} filled in. */
-    public String clientName(String template, String node, String instanceId) {
-        return requireValid(template.replace("{node}", node).replace("{instanceId}", instanceId), "client");
+    /** What to delete for one matched node: /nodes/NODE, then (asger.chef.delete-client) /clients/CLIENT. */
+    public List<String> pathsToDelete(String node, String instanceId) {
+        List<String> paths = new ArrayList<>();
+        paths.add("/nodes/" + requireValid(node, "node"));
+        if (deleteClient) {
+            paths.add("/clients/" + clientName(node, instanceId));
+        }
+        return paths;
+    }
+
+    /** The client of a node: asger.chef.client-name-template with {node} and {instanceId} filled in. */
+    public String clientName(String node, String instanceId) {
+        return requireValid(clientNameTemplate.replace("{node}", node).replace("{instanceId}", instanceId), "client");
+    }
+
+    public void setClientNameTemplate(String clientNameTemplate) {
+        this.clientNameTemplate = clientNameTemplate;
+    }
+
+    public void setDeleteClient(boolean deleteClient) {
+        this.deleteClient = deleteClient;
     }
 
     static String requireValid(String name, String kind) {

@@ -40,16 +40,27 @@ class ChefNodeNamesTest {
     @Test
     void refusesAnswersThatAreNotSearchResults() {
         assertThatThrownBy(() -> names.fromSearchResponse("<html>")).isInstanceOf(PermanentFailure.class);
+        assertThatThrownBy(() -> names.fromSearchResponse("")).isInstanceOf(PermanentFailure.class)
+                .hasMessageContaining("asger.chef.url");
         assertThatThrownBy(() -> names.fromSearchResponse("{\"error\":[\"x\"]}")).isInstanceOf(PermanentFailure.class);
         assertThatThrownBy(() -> names.fromSearchResponse("{\"rows\":[{\"data\":{}}]}")).isInstanceOf(PermanentFailure.class);
     }
 
     @Test
-    void clientNameComesFromTheTemplate() {
-        assertThat(names.clientName("{node}", "web-1", "i-01234567")).isEqualTo("web-1");
-        assertThat(names.clientName("{node}-validator", "web-1", "i-01234567")).isEqualTo("web-1-validator");
-        assertThat(names.clientName("{instanceId}", "web-1", "i-01234567")).isEqualTo("i-01234567");
-        assertThatThrownBy(() -> names.clientName("../{node}", "web-1", "i-01234567")).isInstanceOf(PermanentFailure.class);
+    void deletesTheNodeThenItsClientNamedByTheTemplate() {
+        assertThat(names.pathsToDelete("web-1", "i-01234567")).containsExactly("/nodes/web-1", "/clients/web-1");
+        names.setClientNameTemplate("{node}.example.com");
+        assertThat(names.pathsToDelete("web-1", "i-01234567")).containsExactly("/nodes/web-1", "/clients/web-1.example.com");
+        names.setClientNameTemplate("{instanceId}");
+        assertThat(names.pathsToDelete("web-1", "i-01234567")).containsExactly("/nodes/web-1", "/clients/i-01234567");
+        names.setClientNameTemplate("../{node}");
+        assertThatThrownBy(() -> names.pathsToDelete("web-1", "i-01234567")).isInstanceOf(PermanentFailure.class);
+    }
+
+    @Test
+    void keepsTheClientWhenDeleteClientIsOff() {
+        names.setDeleteClient(false);
+        assertThat(names.pathsToDelete("web-1", "i-01234567")).containsExactly("/nodes/web-1");
     }
 
     private static String quote(String s) {
