@@ -1,8 +1,10 @@
 package io.asger.errors;
 
-/** Bridge copy of the core's class (CONVENTIONS.md contract) until the core's errors package is on main. */
+/**
+ * A failure that retrying cannot fix (an invalid message, an ambiguous match, a rejected credential). The message goes
+ * to the dead-letter queue at once, with this exception's message as the reason.
+ */
 public class PermanentFailure extends RuntimeException {
-
     public PermanentFailure(String message) {
         super(message);
     }

@@ -1,8 +1,7 @@
 package io.asger.errors;
 
-/** Bridge copy of the core's class (CONVENTIONS.md contract) until the core's errors package is on main. */
+/** A failure that may pass (an outage, a 5xx, throttling): retried with backoff, then dead-lettered. */
 public class TransientFailure extends RuntimeException {
-
     public TransientFailure(String message) {
         super(message);
     }
