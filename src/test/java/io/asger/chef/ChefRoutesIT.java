@@ -251,4 +251,40 @@ class ChefRoutesIT {
             assertThat(connections).hasValue(0);
         }
     }
+
+    @Test
+    void tlsIsVerifiedAndAPrivateCaIsTrustedFromAPemBundleOrAPkcs12Store() throws Exception {
+        try (Goiardi tlsChef = Goiardi.startWithTls()) {
+            tlsChef.createNode("tls-1", Map.of("ec2", Map.of("instance_id", "i-0000000000000f007")), List.of());
+            tlsChef.createNode("tls-2", Map.of("ec2", Map.of("instance_id", "i-0000000000000f008")), List.of());
+            String[] tls = {"asger.chef.url", tlsChef.url(), "asger.chef.key-file", tlsChef.adminKey().toString()};
+
+            // Verification is on by default: a self-signed certificate fails the handshake (an IOException).
+            assertThatThrownBy(() -> chefDown("i-0000000000000f007", settings(tls)))
+                    .isInstanceOf(javax.net.ssl.SSLHandshakeException.class);
+            assertThat(tlsChef.nodeExists("tls-1")).isTrue();
+
+            chefDown("i-0000000000000f007", settings(concat(tls, "asger.chef.trust-store", tlsChef.certificate().toString())));
+            assertThat(tlsChef.nodeExists("tls-1")).isFalse();
+
+            Path p12 = tlsChef.dir().resolve("trust.p12");
+            java.security.KeyStore store = java.security.KeyStore.getInstance("PKCS12");
+            store.load(null, null);
+            try (InputStream in = Files.newInputStream(tlsChef.certificate())) {
+                store.setCertificateEntry("chef-ca", java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(in));
+            }
+            try (java.io.OutputStream out = Files.newOutputStream(p12)) {
+                store.store(out, "changeit".toCharArray());
+            }
+            chefDown("i-0000000000000f008", settings(concat(tls,
+                    "asger.chef.trust-store", p12.toString(), "asger.chef.trust-store-password", "changeit")));
+            assertThat(tlsChef.nodeExists("tls-2")).isFalse();
+        }
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.asger.chef.ChefRequestSigner;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -15,6 +16,9 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -23,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import javax.net.ssl.TrustManagerFactory;
 
 /**
  * A real Chef server for tests: Debian's goiardi with authentication on (-A), in memory, on a free
@@ -45,19 +50,36 @@ public final class Goiardi implements AutoCloseable {
     private final Process process;
     private final Path dir;
     private final int port;
-    private final HttpClient http = HttpClient.newHttpClient();
+    private final boolean tls;
+    private final HttpClient http;
     private final ChefRequestSigner admin = new ChefRequestSigner();
 
-    private Goiardi(Process process, Path dir, int port) {
+    private Goiardi(Process process, Path dir, int port, boolean tls) {
         this.process = process;
         this.dir = dir;
         this.port = port;
+        this.tls = tls;
+        this.http = tls ? HttpClient.newBuilder().sslContext(trustingOwnCertificate(dir.resolve("cert.pem"))).build()
+                : HttpClient.newHttpClient();
         admin.setClientName(ADMIN);
         admin.setKeyFile(adminKey().toString());
         admin.setSignVersion("1.1");
     }
 
+    /** goiardi over plain HTTP. */
     public static Goiardi start() {
+        return start(false);
+    }
+
+    /**
+     * goiardi over HTTPS with a self-signed certificate for 127.0.0.1 (made with the openssl command), which no
+     * default trust store trusts: {@link #certificate()} is the CA bundle a client needs.
+     */
+    public static Goiardi startWithTls() {
+        return start(true);
+    }
+
+    private static Goiardi start(boolean tls) {
         Path binary = findBinary();
         Path dir;
         int port;
@@ -65,18 +87,59 @@ public final class Goiardi implements AutoCloseable {
         try {
             dir = Files.createTempDirectory("asger-goiardi-");
             port = freePort();
-            process = new ProcessBuilder(binary.toString(),
+            List<String> command = new ArrayList<>(List.of(binary.toString(),
                     "--use-auth", "--ipaddress=127.0.0.1", "--port=" + port, "--hostname=127.0.0.1",
-                    "--conf-root=" + dir, "--log-level=info", "--log-file=" + dir.resolve("goiardi.log"))
+                    "--conf-root=" + dir, "--log-level=info", "--log-file=" + dir.resolve("goiardi.log")));
+            if (tls) {
+                selfSignedCertificate(dir);
+                command.addAll(List.of("--use-ssl", "--ssl-cert=" + dir.resolve("cert.pem"), "--ssl-key=" + dir.resolve("key.pem")));
+            }
+            process = new ProcessBuilder(command)
                     .redirectErrorStream(true)
                     .redirectOutput(dir.resolve("goiardi.out").toFile())
                     .start();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + binary, e);
         }
-        Goiardi goiardi = new Goiardi(process, dir, port);
+        Goiardi goiardi = new Goiardi(process, dir, port, tls);
         goiardi.awaitReady(Duration.ofSeconds(20));
         return goiardi;
+    }
+
+    private static void selfSignedCertificate(Path dir) throws IOException {
+        Process openssl = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+                "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+                "-keyout", dir.resolve("key.pem").toString(), "-out", dir.resolve("cert.pem").toString())
+                .redirectErrorStream(true).start();
+        String out = new String(openssl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        try {
+            if (!openssl.waitFor(30, TimeUnit.SECONDS) || openssl.exitValue() != 0) {
+                throw new IllegalStateException("openssl could not make goiardi's test certificate: " + out);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static javax.net.ssl.SSLContext trustingOwnCertificate(Path cert) {
+        try (InputStream in = Files.newInputStream(cert)) {
+            KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
+            store.load(null, null);
+            store.setCertificateEntry("goiardi", CertificateFactory.getInstance("X.509").generateCertificate(in));
+            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(store);
+            javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
+            context.init(null, tmf.getTrustManagers(), null);
+            return context;
+        } catch (IOException | GeneralSecurityException e) {
+            throw new IllegalStateException("cannot trust " + cert, e);
+        }
+    }
+
+    /** The self-signed certificate of a TLS goiardi, PEM: its own CA bundle. */
+    public Path certificate() {
+        return dir.resolve("cert.pem");
     }
 
     private static Path findBinary() {
@@ -121,7 +184,7 @@ public final class Goiardi implements AutoCloseable {
 
     /** The base URL, for asger.chef.url. */
     public String url() {
-        return "http://127.0.0.1:" + port;
+        return (tls ? "https" : "http") + "://127.0.0.1:" + port;
     }
 
     public int port() {
