@@ -58,13 +58,19 @@ public class ChefNodeNames {
         return names;
     }
 
-    /** What to delete for one matched node: /nodes/NODE, then (asger.chef.delete-client) /clients/CLIENT. */
+    /**
+     * What to delete for one matched node: (asger.chef.delete-client) /clients/CLIENT, then /nodes/NODE.
+     * The client goes first because a failed task is retried from its start, and the retry finds its work by
+     * searching for the node: were the node deleted first and the client delete failed, the retry would find
+     * nothing and the client (a valid key of a gone machine) would stay for good.
+     */
     public List<String> pathsToDelete(String node, String instanceId) {
         List<String> paths = new ArrayList<>();
-        paths.add("/nodes/" + requireValid(node, "node"));
+        String nodeName = requireValid(node, "node");
         if (deleteClient) {
-            paths.add("/clients/" + clientName(node, instanceId));
+            paths.add("/clients/" + clientName(nodeName, instanceId));
         }
+        paths.add("/nodes/" + nodeName);
         return paths;
     }
 

@@ -47,12 +47,12 @@ class ChefNodeNamesTest {
     }
 
     @Test
-    void deletesTheNodeThenItsClientNamedByTheTemplate() {
-        assertThat(names.pathsToDelete("web-1", "i-01234567")).containsExactly("/nodes/web-1", "/clients/web-1");
+    void deletesTheClientNamedByTheTemplateThenTheNode() {
+        assertThat(names.pathsToDelete("web-1", "i-01234567")).containsExactly("/clients/web-1", "/nodes/web-1");
         names.setClientNameTemplate("{node}.example.com");
-        assertThat(names.pathsToDelete("web-1", "i-01234567")).containsExactly("/nodes/web-1", "/clients/web-1.example.com");
+        assertThat(names.pathsToDelete("web-1", "i-01234567")).containsExactly("/clients/web-1.example.com", "/nodes/web-1");
         names.setClientNameTemplate("{instanceId}");
-        assertThat(names.pathsToDelete("web-1", "i-01234567")).containsExactly("/nodes/web-1", "/clients/i-01234567");
+        assertThat(names.pathsToDelete("web-1", "i-01234567")).containsExactly("/clients/i-01234567", "/nodes/web-1");
         names.setClientNameTemplate("../{node}");
         assertThatThrownBy(() -> names.pathsToDelete("web-1", "i-01234567")).isInstanceOf(PermanentFailure.class);
     }
