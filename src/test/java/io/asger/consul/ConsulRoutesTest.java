@@ -164,6 +164,18 @@ class ConsulRoutesTest {
     }
 
     @Test
+    void talksHttpsTrustingTheConfiguredCaBundle() throws Exception {
+        consul.close();
+        consul = FakeConsul.startTls();
+        consul.agentNode("web-1", "10.0.0.1", Map.of("instance-id", ID));
+
+        Exchange done = terminate(ID, Map.of("asger.consul.ca-file", consul.caFile().toString()));
+
+        assertThat(done.getException()).isNull();
+        assertThat(consul.hasNode("web-1")).isFalse();
+    }
+
+    @Test
     void dryRunLooksUpButOnlyLogsTheChange() throws Exception {
         consul.agentNode("web-1", "10.0.0.1", Map.of("instance-id", ID)).memberFailed("web-1");
 

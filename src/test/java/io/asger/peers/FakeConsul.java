@@ -27,6 +27,9 @@
  *   Leader reconciliation, on demand: reconcile() does what Consul's leader does in the background, putting
  *   failed gossip members back into the catalog and removing left ones.
  *
+ * TLS: startTls() serves HTTPS with a self-signed certificate for 127.0.0.1 made by the JDK's keytool; caFile()
+ * is its PEM, for a client's CA bundle.
+ *
  * Test hooks: error injection (failNext: the next N requests answer a status; dropNext: the next N requests get
  * their connection closed without an answer), a request log (requests()), and direct state access.
  */
@@ -39,6 +42,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -46,6 +51,9 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -114,10 +122,27 @@ public final class FakeConsul implements AutoCloseable {
     private boolean aclDefaultAllow = true;
     private final Map<String, Token> tokens = new LinkedHashMap<>();
 
-    private FakeConsul(String agentDatacenter) throws IOException {
+    private final Path caFile;
+
+    private FakeConsul(String agentDatacenter, boolean tls) throws IOException {
         this.agentDatacenter = agentDatacenter;
         addDatacenter(agentDatacenter);
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        if (tls) {
+            Path dir = Files.createTempDirectory("fake-consul-tls");
+            Path keystore = dir.resolve("server.p12");
+            caFile = dir.resolve("ca.pem");
+            keytool("-genkeypair", "-alias", "consul", "-keyalg", "EC", "-groupname", "secp256r1", "-validity", "2",
+                    "-dname", "CN=FakeConsul", "-ext", "SAN=ip:127.0.0.1,dns:localhost",
+                    "-storetype", "PKCS12", "-keystore", keystore.toString(), "-storepass", "changeit");
+            keytool("-exportcert", "-rfc", "-alias", "consul", "-keystore", keystore.toString(), "-storepass", "changeit",
+                    "-file", caFile.toString());
+            HttpsServer https = HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+            https.setHttpsConfigurator(new HttpsConfigurator(sslContext(keystore)));
+            server = https;
+        } else {
+            caFile = null;
+            server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        }
         server.createContext("/", this::handle);
         server.setExecutor(Executors.newFixedThreadPool(4));
         server.start();
@@ -125,16 +150,56 @@ public final class FakeConsul implements AutoCloseable {
 
     /** Starts a fake agent of datacenter dc1 on 127.0.0.1 and a free port. */
     public static FakeConsul start() throws IOException {
-        return new FakeConsul("dc1");
+        return new FakeConsul("dc1", false);
     }
 
     public static FakeConsul start(String agentDatacenter) throws IOException {
-        return new FakeConsul(agentDatacenter);
+        return new FakeConsul(agentDatacenter, false);
     }
 
-    /** Base URL, e.g. http://127.0.0.1:41234 */
+    /** Like start(), over HTTPS with a fresh self-signed certificate (see caFile()). */
+    public static FakeConsul startTls() throws IOException {
+        return new FakeConsul("dc1", true);
+    }
+
+    /** Base URL, e.g. http://127.0.0.1:41234 (https://... when started with startTls()). */
     public String url() {
-        return "http://127.0.0.1:" + server.getAddress().getPort();
+        return (caFile == null ? "http" : "https") + "://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    /** PEM file of the certificate an HTTPS fake serves (self-signed, so it is its own CA). */
+    public Path caFile() {
+        return caFile;
+    }
+
+    private static void keytool(String... args) throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
+        command.addAll(List.of(args));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        try {
+            if (p.waitFor() != 0) {
+                throw new IOException("keytool failed: " + out);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException(e);
+        }
+    }
+
+    private static javax.net.ssl.SSLContext sslContext(Path keystore) throws IOException {
+        try (InputStream in = Files.newInputStream(keystore)) {
+            KeyStore store = KeyStore.getInstance("PKCS12");
+            store.load(in, "changeit".toCharArray());
+            javax.net.ssl.KeyManagerFactory kmf = javax.net.ssl.KeyManagerFactory.getInstance(javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+            kmf.init(store, "changeit".toCharArray());
+            javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
+            context.init(kmf.getKeyManagers(), null, null);
+            return context;
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IOException(e);
+        }
     }
 
     @Override
