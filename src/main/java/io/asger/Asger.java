@@ -1,0 +1,81 @@
+package io.asger;
+
+import java.util.Arrays;
+import java.util.Map;
+
+import io.asger.cli.ReplayCommand;
+import io.asger.cli.SendCommand;
+import io.asger.cli.UsageException;
+import io.asger.config.InvalidSettingException;
+import org.apache.camel.main.Main;
+
+/**
+ * {@code java -jar asger.jar [run]}: the daemon. {@code send FILE...}: put events on the queue.
+ * {@code replay [--count N] [--list]}: move dead letters back to the queue. All three read the same configuration.
+ */
+public final class Asger {
+
+    static final String USAGE = """
+            usage: java -jar asger.jar [run]                  consume the queue and run the task chains
+                   java -jar asger.jar send FILE...           send event files to the queue (asger.queue-url)
+                   java -jar asger.jar replay [--count N] [--list]
+                                                             move dead letters (asger.dlq-url) back to the queue
+            settings: application.properties in the working directory, -Dasger.x=..., or ASGER_X environment variables""";
+
+    private Asger() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    static int run(String[] args) {
+        String command = args.length == 0 ? "run" : args[0];
+        String[] rest = args.length == 0 ? args : Arrays.copyOfRange(args, 1, args.length);
+        try {
+            return switch (command) {
+                case "run" -> daemon();
+                case "send" -> SendCommand.run(rest, AsgerProperties.load(Map.of()), System.out);
+                case "replay" -> ReplayCommand.run(rest, AsgerProperties.load(Map.of()), System.out);
+                case "-h", "--help", "help" -> {
+                    System.out.println(USAGE);
+                    yield 0;
+                }
+                default -> {
+                    System.err.println("asger: unknown command '" + command + "'\n" + USAGE);
+                    yield 64;
+                }
+            };
+        } catch (InvalidSettingException e) {
+            System.err.println("asger: configuration error: " + e.getMessage());
+            return 78;
+        } catch (UsageException e) {
+            System.err.println("asger: " + e.getMessage() + "\n" + USAGE);
+            return 64;
+        } catch (Exception e) {
+            InvalidSettingException setting = findSettingError(e);
+            if (setting != null) {
+                System.err.println("asger: configuration error: " + setting.getMessage());
+                return 78;
+            }
+            System.err.println("asger: " + e);
+            return 1;
+        }
+    }
+
+    private static int daemon() throws Exception {
+        Main main = AsgerApplication.create(Map.of());
+        main.run();
+        int code = main.getExitCode();
+        return code < 0 ? 0 : code;
+    }
+
+    static InvalidSettingException findSettingError(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof InvalidSettingException s) {
+                return s;
+            }
+        }
+        return null;
+    }
+}

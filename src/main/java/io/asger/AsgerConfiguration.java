@@ -1,0 +1,84 @@
+package io.asger;
+
+import java.net.URI;
+
+import io.asger.aws.AwsClients;
+import io.asger.config.CoreSettings;
+import io.asger.config.Settings;
+import io.asger.errors.DeadLetterAttributes;
+import io.asger.errors.FailureRecorder;
+import io.asger.errors.Failures;
+import io.asger.event.AsgEventNormalizer;
+import io.asger.local.LocalQueues;
+import io.asger.tasks.TaskChain;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.spi.PropertiesComponent;
+import org.apache.camel.spi.Registry;
+import org.apache.camel.StartupListener;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+/**
+ * asger's start-up, inside Camel's lifecycle so that {@code java -jar asger.jar} and {@code camel run} behave the
+ * same: checks the settings, starts the embedded queue in local mode, and registers the core beans the routes in
+ * {@code routes/} refer to. Selected by {@code camel.main.configuration-classes} in application.properties.
+ */
+public class AsgerConfiguration implements CamelConfiguration {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AsgerConfiguration.class);
+
+    @Override
+    public void configure(CamelContext context) throws Exception {
+        PropertiesComponent properties = context.getPropertiesComponent();
+        Settings settings = new Settings(properties::resolveProperty);
+        CoreSettings core = CoreSettings.read(settings);
+        Registry registry = context.getRegistry();
+
+        SqsClient sqs;
+        if (core.localMode()) {
+            LocalQueues local = new LocalQueues(core.localPort());
+            // Started now, not with the context: its URLs must be known before the routes are created.
+            local.start();
+            context.addService(local, true, false);
+            properties.addOverrideProperty(CoreSettings.QUEUE_URL, local.queueUrl().toString());
+            properties.addOverrideProperty(CoreSettings.DLQ_URL, local.dlqUrl().toString());
+            // Local mode is for trying asger out: nothing it does may touch a real Chef server, zone or catalog.
+            properties.addOverrideProperty(CoreSettings.DRY_RUN, "true");
+            sqs = AwsClients.localSqs(LocalQueues.endpoint(local.port()));
+            LOG.info("Local mode (no asger.queue-url set): dry-run is on. Send an event with:\n"
+                    + "    java -jar target/asger.jar send examples/events/terminate-sns.json");
+        } else {
+            URI queueUrl = core.queueUrl().orElseThrow();
+            sqs = AwsClients.sqs(queueUrl);
+        }
+        registry.bind("sqsClient", sqs);
+
+        registry.bind("asgEventNormalizer", new AsgEventNormalizer(settings.text(CoreSettings.GROUPS, "")));
+        registry.bind("failures", new Failures());
+        registry.bind("failureRecorder", new FailureRecorder());
+        registry.bind("deadLetterAttributes", new DeadLetterAttributes());
+        if (registry.lookupByName("metricsRegistry") == null) {
+            registry.bind("metricsRegistry", new SimpleMeterRegistry());
+        }
+
+        TaskChain chain = new TaskChain(core.tasks());
+        registry.bind("taskChain", chain);
+        context.addStartupListener(new StartupListener() {
+            @Override
+            public void onCamelContextStarting(CamelContext camelContext, boolean alreadyStarted) {
+                chain.resolve(camelContext);
+                LOG.info("asger: queue {}, dead letters to {}, tasks {}, dry-run {}, {} consumer(s)",
+                        properties.resolveProperty(CoreSettings.QUEUE_URL).orElse("?"),
+                        properties.resolveProperty(CoreSettings.DLQ_URL).orElse("?"),
+                        chain, properties.resolveProperty(CoreSettings.DRY_RUN).orElse("false"), core.concurrency());
+            }
+
+            @Override
+            public void onCamelContextStarted(CamelContext camelContext, boolean alreadyStarted) {
+            }
+        });
+    }
+}

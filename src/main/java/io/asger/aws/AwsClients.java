@@ -1,0 +1,84 @@
+package io.asger.aws;
+
+import java.net.URI;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
+import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.route53.Route53Client;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+/**
+ * Builds every AWS client asger uses. Credentials and region come from the SDK's default chains (environment,
+ * system properties, profiles, container and instance roles, IRSA); endpoints honour {@code AWS_ENDPOINT_URL} and
+ * the per-service {@code AWS_ENDPOINT_URL_SQS} etc. (and the matching {@code aws.endpointUrl*} system properties),
+ * which the SDK reads itself. The HTTP client is chosen here, not by the SDK's service loader, so the fat jar's
+ * choice is deliberate.
+ */
+public final class AwsClients {
+
+    private static final Pattern SQS_HOST_REGION = Pattern.compile("sqs[.-]([a-z]{2}(?:-[a-z]+)+-[0-9]{1,2})\\.amazonaws\\.com.*");
+
+    private AwsClients() {
+    }
+
+    /** An SQS client for the queue at {@code queueUrl}; when no region is configured, the queue URL's region is used. */
+    public static SqsClient sqs(URI queueUrl) {
+        var builder = SqsClient.builder().httpClientBuilder(ApacheHttpClient.builder());
+        if (configuredRegion().isEmpty()) {
+            regionOf(queueUrl).ifPresent(builder::region);
+        }
+        return builder.build();
+    }
+
+    /** An SQS client for the embedded local queue: fixed region and throwaway credentials. */
+    public static SqsClient localSqs(URI endpoint) {
+        return SqsClient.builder()
+                .httpClientBuilder(ApacheHttpClient.builder())
+                .endpointOverride(endpoint)
+                .region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
+                .build();
+    }
+
+    public static Route53Client route53() {
+        var builder = Route53Client.builder().httpClientBuilder(ApacheHttpClient.builder());
+        // Route 53 is global: without a configured region the SDK would refuse to build the client.
+        if (configuredRegion().isEmpty()) {
+            builder.region(Region.AWS_GLOBAL);
+        }
+        return builder.build();
+    }
+
+    public static Ec2Client ec2() {
+        return Ec2Client.builder().httpClientBuilder(ApacheHttpClient.builder()).build();
+    }
+
+    public static AutoScalingClient autoScaling() {
+        return AutoScalingClient.builder().httpClientBuilder(ApacheHttpClient.builder()).build();
+    }
+
+    static Optional<Region> configuredRegion() {
+        try {
+            return Optional.ofNullable(DefaultAwsRegionProviderChain.builder().build().getRegion());
+        } catch (SdkClientException e) {
+            return Optional.empty();
+        }
+    }
+
+    static Optional<Region> regionOf(URI queueUrl) {
+        if (queueUrl == null || queueUrl.getHost() == null) {
+            return Optional.empty();
+        }
+        Matcher m = SQS_HOST_REGION.matcher(queueUrl.getHost());
+        return m.matches() ? Optional.of(Region.of(m.group(1))) : Optional.empty();
+    }
+}

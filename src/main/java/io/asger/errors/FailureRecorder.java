@@ -1,0 +1,30 @@
+package io.asger.errors;
+
+import java.time.Instant;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
+
+/**
+ * Called by the dead-letter channel each time a step fails: counts the attempts of the failing task and remembers
+ * when the message first failed. The dead-letter route turns these into DLQ message attributes.
+ */
+public class FailureRecorder implements Processor {
+
+    public static final String ATTEMPTS = "asgerAttempts";
+    public static final String FIRST_FAILURE = "asgerFirstFailureTime";
+    public static final String FAILED_TASK = "asgerFailedTask";
+
+    @Override
+    public void process(Exchange exchange) {
+        String task = exchange.getProperty("task", "none", String.class);
+        if (!task.equals(exchange.getProperty(FAILED_TASK, String.class))) {
+            exchange.setProperty(FAILED_TASK, task);
+            exchange.setProperty(ATTEMPTS, 0);
+        }
+        exchange.setProperty(ATTEMPTS, exchange.getProperty(ATTEMPTS, 0, Integer.class) + 1);
+        if (exchange.getProperty(FIRST_FAILURE) == null) {
+            exchange.setProperty(FIRST_FAILURE, Instant.now().toString());
+        }
+    }
+}

@@ -1,0 +1,423 @@
+package io.asger.event;
+
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Predicate;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * Turns any supported SQS body into one {@link AsgEvent}: an SNS envelope (or raw delivery) around an Auto Scaling
+ * notification or a lifecycle hook message, a lifecycle hook message sent straight to SQS, or an EventBridge event
+ * from {@code aws.autoscaling}. Everything it returns has been validated; anything it cannot accept raises an
+ * {@link InvalidMessageException} naming the field and the SQS message id.
+ */
+public class AsgEventNormalizer {
+
+    /** SQS's own maximum message size; a larger body did not come from SQS as we know it. */
+    public static final int MAX_BODY_CHARS = 1024 * 1024;
+
+    static final Pattern INSTANCE_ID = Pattern.compile("i-(?:[0-9a-f]{8}|[0-9a-f]{17})");
+    static final Pattern ACCOUNT = Pattern.compile("[0-9]{12}");
+    static final Pattern REGION = Pattern.compile("[a-z]{2}(?:-[a-z]+)+-[0-9]{1,2}");
+    static final Pattern HOOK_NAME = Pattern.compile("[A-Za-z0-9\\-_/]{1,255}");
+    static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9\\-]{36}");
+    static final int GROUP_NAME_MAX = 255;
+
+    private static final Map<String, EventType> NOTIFICATION_EVENTS = Map.of(
+            "autoscaling:EC2_INSTANCE_LAUNCH", EventType.UP,
+            "autoscaling:EC2_INSTANCE_LAUNCH_ERROR", EventType.UP_FAILED,
+            "autoscaling:EC2_INSTANCE_TERMINATE", EventType.DOWN,
+            "autoscaling:EC2_INSTANCE_TERMINATE_ERROR", EventType.DOWN_FAILED,
+            "autoscaling:TEST_NOTIFICATION", EventType.TEST);
+
+    private static final Map<String, EventType> LIFECYCLE_TRANSITIONS = Map.of(
+            "autoscaling:EC2_INSTANCE_LAUNCHING", EventType.UP,
+            "autoscaling:EC2_INSTANCE_TERMINATING", EventType.DOWN);
+
+    private static final Map<String, EventType> EVENTBRIDGE_DETAIL_TYPES = Map.of(
+            "EC2 Instance Launch Successful", EventType.UP,
+            "EC2 Instance Terminate Successful", EventType.DOWN,
+            "EC2 Instance Launch Unsuccessful", EventType.UP_FAILED,
+            "EC2 Instance Terminate Unsuccessful", EventType.DOWN_FAILED,
+            "EC2 Instance-launch Lifecycle Action", EventType.UP,
+            "EC2 Instance-terminate Lifecycle Action", EventType.DOWN);
+
+    private static final Set<String> SNS_SUBSCRIPTION_TYPES = Set.of("SubscriptionConfirmation", "UnsubscribeConfirmation");
+
+    private final ObjectMapper mapper;
+    private final Predicate<String> groupFilter;
+    private final String groupFilterText;
+
+    public AsgEventNormalizer() {
+        this("");
+    }
+
+    /**
+     * @param groups {@code asger.groups}: empty for all groups, else a comma list of group names, where an entry
+     *               written {@code /regex/} matches names by regular expression (whole name).
+     */
+    public AsgEventNormalizer(String groups) {
+        this.groupFilterText = groups == null ? "" : groups.trim();
+        this.groupFilter = parseGroupFilter(groupFilterText);
+        JsonFactory factory = JsonFactory.builder()
+                // Two EC2InstanceId keys in one message would let a sender show one id to a log reader and
+                // another to a task: refuse duplicates outright.
+                .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                .streamReadConstraints(StreamReadConstraints.builder()
+                        .maxNestingDepth(32)
+                        .maxStringLength(MAX_BODY_CHARS)
+                        .maxNumberLength(64)
+                        .build())
+                .build();
+        this.mapper = new ObjectMapper(factory);
+    }
+
+    static Predicate<String> parseGroupFilter(String groups) {
+        if (groups == null || groups.isBlank()) {
+            return name -> true;
+        }
+        List<Predicate<String>> matchers = new ArrayList<>();
+        for (String raw : groups.split(",")) {
+            String entry = raw.trim();
+            if (entry.isEmpty()) {
+                continue;
+            }
+            if (entry.length() >= 2 && entry.startsWith("/") && entry.endsWith("/")) {
+                try {
+                    Pattern p = Pattern.compile(entry.substring(1, entry.length() - 1));
+                    matchers.add(name -> p.matcher(name).matches());
+                } catch (PatternSyntaxException e) {
+                    throw new IllegalArgumentException("asger.groups: '" + entry + "' is not a valid regular expression: "
+                            + e.getDescription(), e);
+                }
+            } else {
+                matchers.add(entry::equals);
+            }
+        }
+        return name -> name != null && matchers.stream().anyMatch(m -> m.test(name));
+    }
+
+    /**
+     * @param body      the SQS message body
+     * @param messageId the SQS message id, named in every error
+     */
+    public AsgEvent normalize(String body, String messageId) {
+        String id = messageId == null ? "(no message id)" : messageId;
+        if (body == null || body.isBlank()) {
+            throw new InvalidMessageException(id, null, "has an empty body");
+        }
+        if (body.length() > MAX_BODY_CHARS) {
+            throw new InvalidMessageException(id, null, "has a body of " + body.length()
+                    + " characters, over the " + MAX_BODY_CHARS + " SQS allows");
+        }
+        JsonNode root = parse(body, id, null);
+        AsgEvent event;
+        if (root.has("Type") && (root.has("TopicArn") || root.has("Message"))) {
+            event = fromSnsEnvelope(root, id);
+        } else {
+            event = fromPayload(root, id, "", null, null);
+        }
+        return applyGroupFilter(event);
+    }
+
+    private AsgEvent applyGroupFilter(AsgEvent event) {
+        if (event.getType() == EventType.IGNORED || event.getType() == EventType.TEST) {
+            return event;
+        }
+        if (!groupFilter.test(event.getGroupName())) {
+            return event.toBuilder().type(EventType.IGNORED)
+                    .reason("group '" + event.getGroupName() + "' is not in asger.groups (" + groupFilterText + ")")
+                    .build();
+        }
+        return event;
+    }
+
+    private JsonNode parse(String text, String id, String field) {
+        JsonNode node;
+        try {
+            node = mapper.readTree(text);
+        } catch (JsonProcessingException e) {
+            throw new InvalidMessageException(id, field, "is not valid JSON: " + e.getOriginalMessage());
+        }
+        if (node == null || !node.isObject()) {
+            throw new InvalidMessageException(id, field, "is not a JSON object");
+        }
+        return node;
+    }
+
+    private AsgEvent fromSnsEnvelope(JsonNode envelope, String id) {
+        String type = text(envelope, "Type", id, true);
+        String topicArn = text(envelope, "TopicArn", id, false);
+        if (SNS_SUBSCRIPTION_TYPES.contains(type)) {
+            return AsgEvent.builder(EventType.IGNORED).format("sns").messageId(id)
+                    .reason("SNS " + type + " for topic " + topicArn
+                            + ": acknowledged, not followed (confirm subscriptions in SNS, not through asger)")
+                    .build();
+        }
+        if (!"Notification".equals(type)) {
+            throw new InvalidMessageException(id, "Type", "is '" + type
+                    + "'; an SNS envelope must be Notification, SubscriptionConfirmation or UnsubscribeConfirmation");
+        }
+        String message = text(envelope, "Message", id, true);
+        JsonNode inner = parse(message, id, "Message");
+        if (inner.has("Type") && inner.has("TopicArn")) {
+            throw new InvalidMessageException(id, "Message", "holds another SNS envelope; nested envelopes are not supported");
+        }
+        String region = null;
+        String account = null;
+        if (topicArn != null) {
+            String[] arn = topicArn.split(":", -1);
+            if (arn.length < 6 || !"arn".equals(arn[0]) || !"sns".equals(arn[2])) {
+                throw new InvalidMessageException(id, "TopicArn", "is not an SNS topic ARN");
+            }
+            region = arn[3];
+            account = arn[4];
+        }
+        return fromPayload(inner, id, "sns-", region, account);
+    }
+
+    private AsgEvent fromPayload(JsonNode node, String id, String prefix, String envelopeRegion, String envelopeAccount) {
+        if (node.has("detail-type") || node.has("source") && node.has("detail")) {
+            return fromEventBridge(node, id, prefix);
+        }
+        if (node.has("LifecycleTransition")) {
+            return fromLifecycle(node, id, prefix, envelopeRegion);
+        }
+        if (node.has("Event")) {
+            return fromNotification(node, id, prefix, envelopeRegion);
+        }
+        throw new InvalidMessageException(id, null, "is not a supported format: expected an SNS envelope, an Auto Scaling "
+                + "notification (Event), a lifecycle hook message (LifecycleTransition) or an EventBridge event (detail-type)");
+    }
+
+    private AsgEvent fromNotification(JsonNode n, String id, String prefix, String envelopeRegion) {
+        String eventName = text(n, "Event", id, true);
+        EventType type = NOTIFICATION_EVENTS.get(eventName);
+        String format = prefix + "notification";
+        if (type == null) {
+            return AsgEvent.builder(EventType.IGNORED).format(format).messageId(id)
+                    .groupName(optionalGroup(n, "AutoScalingGroupName", id))
+                    .reason("unknown Auto Scaling event '" + eventName + "'").build();
+        }
+        String arn = text(n, "AutoScalingGroupARN", id, false);
+        AsgEvent.Builder b = AsgEvent.builder(type).format(format).messageId(id)
+                .account(account(n, "AccountId", id))
+                .region(region(arnRegion(arn, envelopeRegion), "AutoScalingGroupARN", id))
+                .time(time(n, "Time", id));
+        if (type == EventType.TEST) {
+            return b.groupName(optionalGroup(n, "AutoScalingGroupName", id))
+                    .reason("Auto Scaling test notification").build();
+        }
+        return b.groupName(group(n, "AutoScalingGroupName", id))
+                .instanceId(instance(n, "EC2InstanceId", id, type))
+                .build();
+    }
+
+    private AsgEvent fromLifecycle(JsonNode n, String id, String prefix, String envelopeRegion) {
+        String transition = text(n, "LifecycleTransition", id, true);
+        EventType type = LIFECYCLE_TRANSITIONS.get(transition);
+        String format = prefix + "lifecycle";
+        if (type == null) {
+            return AsgEvent.builder(EventType.IGNORED).format(format).messageId(id)
+                    .groupName(optionalGroup(n, "AutoScalingGroupName", id))
+                    .reason("unknown lifecycle transition '" + transition + "'").build();
+        }
+        return AsgEvent.builder(type).format(format).messageId(id)
+                .account(account(n, "AccountId", id))
+                .region(region(envelopeRegion, "TopicArn", id))
+                .time(time(n, "Time", id))
+                .groupName(group(n, "AutoScalingGroupName", id))
+                .instanceId(instance(n, "EC2InstanceId", id, type))
+                .lifecycleTransition(transition)
+                .lifecycleHookName(matching(n, "LifecycleHookName", HOOK_NAME, id, "1-255 letters, digits, - _ /"))
+                .lifecycleActionToken(matching(n, "LifecycleActionToken", TOKEN, id, "36 characters"))
+                .build();
+    }
+
+    private AsgEvent fromEventBridge(JsonNode n, String id, String prefix) {
+        String source = text(n, "source", id, true);
+        String detailType = text(n, "detail-type", id, true);
+        String format = prefix + "eventbridge";
+        if (!"aws.autoscaling".equals(source)) {
+            return AsgEvent.builder(EventType.IGNORED).format(format).messageId(id)
+                    .reason("EventBridge event from '" + source + "', not aws.autoscaling").build();
+        }
+        EventType type = EVENTBRIDGE_DETAIL_TYPES.get(detailType);
+        if (type == null) {
+            return AsgEvent.builder(EventType.IGNORED).format(format).messageId(id)
+                    .reason("unknown EventBridge detail-type '" + detailType + "'").build();
+        }
+        JsonNode detail = n.get("detail");
+        if (detail == null || !detail.isObject()) {
+            throw new InvalidMessageException(id, "detail", detail == null ? "is missing" : "is not a JSON object");
+        }
+        AsgEvent.Builder b = AsgEvent.builder(type).format(format).messageId(id)
+                .account(account(n, "account", id))
+                .region(region(text(n, "region", id, false), "region", id))
+                .time(time(n, "time", id))
+                .groupName(group(detail, "AutoScalingGroupName", id, "detail.AutoScalingGroupName"))
+                .instanceId(instance(detail, "EC2InstanceId", id, type, "detail.EC2InstanceId"));
+        if (detailType.endsWith("Lifecycle Action")) {
+            String transition = text(detail, "LifecycleTransition", id, false, "detail.LifecycleTransition");
+            if (transition != null && LIFECYCLE_TRANSITIONS.get(transition) != type) {
+                throw new InvalidMessageException(id, "detail.LifecycleTransition", "is '" + transition
+                        + "', which contradicts detail-type '" + detailType + "'");
+            }
+            b.format(prefix + "eventbridge-lifecycle")
+                    .lifecycleTransition(transition != null ? transition
+                            : type == EventType.UP ? "autoscaling:EC2_INSTANCE_LAUNCHING" : "autoscaling:EC2_INSTANCE_TERMINATING")
+                    .lifecycleHookName(matching(detail, "LifecycleHookName", HOOK_NAME, id, "1-255 letters, digits, - _ /",
+                            "detail.LifecycleHookName"))
+                    .lifecycleActionToken(matching(detail, "LifecycleActionToken", TOKEN, id, "36 characters",
+                            "detail.LifecycleActionToken"));
+        }
+        return b.build();
+    }
+
+    // --- field readers: each names the field it rejects ---
+
+    private static String text(JsonNode n, String field, String id, boolean required) {
+        return text(n, field, id, required, field);
+    }
+
+    private static String text(JsonNode n, String field, String id, boolean required, String path) {
+        JsonNode v = n.get(field);
+        if (v == null || v.isNull()) {
+            if (required) {
+                throw new InvalidMessageException(id, path, "is missing");
+            }
+            return null;
+        }
+        if (!v.isTextual()) {
+            throw new InvalidMessageException(id, path, "must be a string, was " + v.getNodeType().toString().toLowerCase(Locale.ROOT));
+        }
+        return v.textValue();
+    }
+
+    private static String instance(JsonNode n, String field, String id, EventType type) {
+        return instance(n, field, id, type, field);
+    }
+
+    private static String instance(JsonNode n, String field, String id, EventType type, String path) {
+        boolean failure = type == EventType.UP_FAILED || type == EventType.DOWN_FAILED;
+        String value = text(n, field, id, !failure, path);
+        if (value == null || failure && value.isEmpty()) {
+            // A failed launch often has no instance at all ("EC2InstanceId": "").
+            return null;
+        }
+        if (!INSTANCE_ID.matcher(value).matches()) {
+            throw new InvalidMessageException(id, path, "is " + quote(value)
+                    + "; an instance id is i- followed by 8 or 17 lowercase hex digits");
+        }
+        return value;
+    }
+
+    private static String group(JsonNode n, String field, String id) {
+        return group(n, field, id, field);
+    }
+
+    private static String group(JsonNode n, String field, String id, String path) {
+        String value = text(n, field, id, true, path);
+        checkGroup(value, id, path);
+        return value;
+    }
+
+    private static String optionalGroup(JsonNode n, String field, String id) {
+        String value = text(n, field, id, false);
+        if (value != null) {
+            checkGroup(value, id, field);
+        }
+        return value;
+    }
+
+    /** AWS: 1 to 255 characters; we also refuse control characters, which no real group name needs. */
+    private static void checkGroup(String value, String id, String path) {
+        if (value.isEmpty() || value.length() > GROUP_NAME_MAX) {
+            throw new InvalidMessageException(id, path, "must be 1 to " + GROUP_NAME_MAX + " characters, was " + value.length());
+        }
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (Character.isISOControl(c) || c == '\uFFFE' || c == '\uFFFF') {
+                throw new InvalidMessageException(id, path, "contains a control character at position " + i);
+            }
+        }
+    }
+
+    private static String account(JsonNode n, String field, String id) {
+        String value = text(n, field, id, false);
+        if (value != null && !ACCOUNT.matcher(value).matches()) {
+            throw new InvalidMessageException(id, field, "is " + quote(value) + "; an AWS account id is 12 digits");
+        }
+        return value;
+    }
+
+    private static String region(String value, String field, String id) {
+        if (value != null && !REGION.matcher(value).matches()) {
+            throw new InvalidMessageException(id, field, "names region " + quote(value) + ", which is not an AWS region name");
+        }
+        return value;
+    }
+
+    private static String arnRegion(String arn, String fallback) {
+        if (arn == null) {
+            return fallback;
+        }
+        String[] parts = arn.split(":", -1);
+        return parts.length > 3 && !parts[3].isEmpty() ? parts[3] : fallback;
+    }
+
+    private static Instant time(JsonNode n, String field, String id) {
+        String value = text(n, field, id, false);
+        if (value == null) {
+            return null;
+        }
+        try {
+            return Instant.parse(value);
+        } catch (DateTimeParseException e) {
+            throw new InvalidMessageException(id, field, "is " + quote(value) + ", not an ISO-8601 time");
+        }
+    }
+
+    private static String matching(JsonNode n, String field, Pattern pattern, String id, String expected) {
+        return matching(n, field, pattern, id, expected, field);
+    }
+
+    private static String matching(JsonNode n, String field, Pattern pattern, String id, String expected, String path) {
+        String value = text(n, field, id, true, path);
+        if (!pattern.matcher(value).matches()) {
+            throw new InvalidMessageException(id, path, "is " + quote(value) + "; expected " + expected);
+        }
+        return value;
+    }
+
+    /** Quotes a value for a log line: bounded, with control characters made visible. */
+    static String quote(String value) {
+        StringBuilder s = new StringBuilder("'");
+        int limit = Math.min(value.length(), 64);
+        for (int i = 0; i < limit; i++) {
+            char c = value.charAt(i);
+            if (Character.isISOControl(c)) {
+                s.append(String.format("\\u%04x", (int) c));
+            } else {
+                s.append(c);
+            }
+        }
+        if (value.length() > limit) {
+            s.append("...(").append(value.length()).append(" chars)");
+        }
+        return s.append('\'').toString();
+    }
+}
