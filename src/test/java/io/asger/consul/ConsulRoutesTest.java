@@ -1,6 +1,8 @@
 package io.asger.consul;
 
 import io.asger.errors.PermanentFailure;
+import io.asger.event.AsgEvent;
+import io.asger.event.EventType;
 import io.asger.errors.TransientFailure;
 import io.asger.peers.FakeConsul;
 import org.apache.camel.CamelContext;
@@ -14,6 +16,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Properties;
 
@@ -26,19 +29,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ConsulRoutesTest {
 
     private static final String ID = "i-0123456789abcdef0";
-
-    /** Stands in for io.asger.event.AsgEvent, of which the task reads only getInstanceId(). */
-    public static final class Event {
-        private final String instanceId;
-
-        Event(String instanceId) {
-            this.instanceId = instanceId;
-        }
-
-        public String getInstanceId() {
-            return instanceId;
-        }
-    }
 
     private FakeConsul consul;
     private CamelContext camel;
@@ -69,7 +59,10 @@ class ConsulRoutesTest {
         }
         ProducerTemplate producer = camel.createProducerTemplate();
         return producer.send("direct:consul-down", e -> {
-            e.setProperty("event", new Event(instanceId));
+            AsgEvent event = AsgEvent.builder(EventType.DOWN).instanceId(instanceId).groupName("web-asg")
+                    .messageId("m-1").time(Instant.now()).build();
+            e.setProperty("event", event);
+            e.getIn().setBody(event);
             e.setProperty("task", "consul");
             e.getIn().setHeader("Authorization", "inbound header that must not reach Consul");
         });
