@@ -105,6 +105,31 @@ class ConsulRoutesTest {
     }
 
     @Test
+    void withoutANodeMetaKeyOnlyTheNameIsLookedUp() throws Exception {
+        consul.agentNode(ID, "10.0.0.1", Map.of("instance-id", "i-0fffffffffffffff0"));
+
+        Exchange done = terminate(ID, Map.of("asger.consul.node-meta-key", ""));
+
+        assertThat(done.getException()).isNull();
+        assertThat(consul.hasNode(ID)).isFalse();
+        assertThat(consul.requests()).extracting(r -> r.method() + " " + r.path())
+                .containsExactly("GET /v1/catalog/node/" + ID, "PUT /v1/catalog/deregister");
+    }
+
+    @Test
+    void theDatacenterSettingScopesLookupAndDeregistration() throws Exception {
+        consul.registerNode("dc1", "web-1", "10.0.0.1", Map.of("instance-id", ID));
+        consul.registerNode("dc2", "web-1", "10.1.0.1", Map.of("instance-id", ID));
+
+        Exchange done = terminate(ID, Map.of("asger.consul.datacenter", "dc2"));
+
+        assertThat(done.getException()).isNull();
+        assertThat(consul.hasNode("dc2", "web-1")).isFalse();
+        assertThat(consul.hasNode("dc1", "web-1")).isTrue();
+        assertThat(consul.requests("GET", "/v1/catalog/nodes").get(0).query()).contains("dc=dc2");
+    }
+
+    @Test
     void noNodeIsAWarningAndSuccess() throws Exception {
         consul.agentNode("web-2", "10.0.0.2", Map.of("instance-id", "i-0fffffffffffffff0"));
 
