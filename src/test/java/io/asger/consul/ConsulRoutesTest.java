@@ -182,6 +182,31 @@ class ConsulRoutesTest {
     }
 
     @Test
+    void forceLeaveWithoutOperatorWriteIsPermanentAndRemovesNothing() throws Exception {
+        consul.agentNode("web-1", "10.0.0.1", Map.of("instance-id", ID)).memberFailed("web-1");
+        consul.enableAcls("deny");
+        consul.addToken("writer-secret", "node:write");
+
+        Exchange done = terminate(ID, Map.of("asger.consul.token", "writer-secret", "asger.consul.force-leave", "true"));
+
+        assertThat(done.getException()).isInstanceOf(PermanentFailure.class).hasMessageContaining("lacks operator:write");
+        assertThat(consul.hasNode("web-1")).isTrue();
+        assertThat(consul.memberStatus("web-1")).isEqualTo(FakeConsul.MEMBER_FAILED);
+    }
+
+    @Test
+    void forceLeaveOfANodeGossipNoLongerKnowsStillDeregistersIt() throws Exception {
+        consul.registerNode("dc1", "web-1", "10.0.0.1", Map.of("instance-id", ID)); // catalog only, no gossip member
+
+        Exchange done = terminate(ID, Map.of("asger.consul.force-leave", "true"));
+
+        assertThat(done.getException()).isNull();
+        assertThat(consul.hasNode("web-1")).isFalse();
+        assertThat(consul.requests("PUT", "/v1/agent/force-leave")).singleElement()
+                .satisfies(r -> assertThat(r.status()).isEqualTo(500));
+    }
+
+    @Test
     void talksHttpsTrustingTheConfiguredCaBundle() throws Exception {
         consul.close();
         consul = FakeConsul.startTls();
