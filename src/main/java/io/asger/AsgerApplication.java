@@ -2,6 +2,8 @@ package io.asger;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 import io.asger.config.Settings;
@@ -26,10 +28,20 @@ public final class AsgerApplication {
      * @param overrides properties that take precedence over every other source (the tests use them)
      */
     public static Main create(Map<String, String> overrides) {
+        return create(overrides, List.of());
+    }
+
+    /**
+     * @param extraRoutes further route resources (Camel resource URIs) to load beside asger.routes-dir
+     */
+    public static Main create(Map<String, String> overrides, List<String> extraRoutes) {
         Settings settings = AsgerProperties.load(overrides);
         Main main = new Main();
         main.setDefaultPropertyPlaceholderLocation(PROPERTY_LOCATIONS);
-        main.configure().withRoutesIncludePattern(routesPattern(Path.of(settings.text(ROUTES_DIR, "routes"))));
+        List<String> patterns = new ArrayList<>();
+        patterns.add(routesPattern(Path.of(settings.text(ROUTES_DIR, "routes"))));
+        patterns.addAll(extraRoutes);
+        main.configure().withRoutesIncludePattern(String.join(",", patterns));
         overrides.forEach(main::addOverrideProperty);
         return main;
     }
