@@ -250,13 +250,15 @@ public class AsgEventNormalizer {
 
     private AsgEvent fromPayload(JsonNode node, String id, String prefix, String envelopeRegion, String envelopeAccount) {
         if (node.has("detail-type") || node.has("source") && node.has("detail")) {
-            return fromEventBridge(node, id, prefix);
+            JsonNode detail = node.get("detail");
+            return warmPoolAware(fromEventBridge(node, id, prefix), detail != null && detail.isObject() ? detail : null,
+                    id, "detail.");
         }
         if (node.has("LifecycleTransition")) {
-            return fromLifecycle(node, id, prefix, envelopeRegion);
+            return warmPoolAware(fromLifecycle(node, id, prefix, envelopeRegion), node, id, "");
         }
         if (node.has("Event")) {
-            return fromNotification(node, id, prefix, envelopeRegion);
+            return warmPoolAware(fromNotification(node, id, prefix, envelopeRegion), node, id, "");
         }
         throw new InvalidMessageException(id, null, "is not a supported format: expected an SNS envelope, an Auto Scaling "
                 + "notification (Event), a lifecycle hook message (LifecycleTransition) or an EventBridge event (detail-type)");
@@ -344,6 +346,29 @@ public class AsgEventNormalizer {
                             "detail.LifecycleActionToken"));
         }
         return b.build();
+    }
+
+    /**
+     * An instance moving into a warm pool is neither entering service nor gone: launched into the pool it is stopped
+     * after its first boot, and scaled in to the pool it stops and may come back. Acting on it would, for example,
+     * delete the Chef node of an instance that returns. Such events are IGNORED; the lifecycle hook name and token
+     * are kept, so the action can still be completed.
+     */
+    private static AsgEvent warmPoolAware(AsgEvent event, JsonNode n, String id, String path) {
+        if (n == null || event.getType() != EventType.UP && event.getType() != EventType.DOWN) {
+            return event;
+        }
+        String destination = text(n, "Destination", id, false, path + "Destination");
+        if (!"WarmPool".equals(destination)) {
+            return event;
+        }
+        String origin = text(n, "Origin", id, false, path + "Origin");
+        return event.toBuilder().type(EventType.IGNORED)
+                .reason("instance " + event.getInstanceId() + " moves from " + (origin == null ? "(no Origin)" : quote(origin))
+                        + " into the warm pool: " + (event.getType() == EventType.UP
+                                ? "not in service yet (asger acts when it leaves the pool)"
+                                : "not terminated (it may return to service)"))
+                .build();
     }
 
     // --- field readers: each names the field it rejects ---
