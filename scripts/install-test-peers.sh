@@ -27,7 +27,7 @@ say() { echo "install-test-peers: $*"; }
 [ "$(id -u)" = 0 ] || { say "run as root (apt-get install)"; exit 1; }
 
 # --- Debian packages from the machine's own suite --------------------------------------------------------
-PACKAGES="goiardi ruby-mixlib-authentication openssl
+PACKAGES="goiardi ruby ruby-mixlib-authentication openssl
   python3-boto3 python3-flask python3-flask-cors python3-werkzeug python3-responses python3-xmltodict
   python3-jinja2 python3-cryptography python3-dateutil python3-requests python3-antlr4 python3-yaml"
 

@@ -3,6 +3,7 @@ package io.asger;
 import java.net.URI;
 
 import io.asger.aws.AwsClients;
+import io.asger.aws.SqsHeaderFilter;
 import io.asger.config.CoreSettings;
 import io.asger.config.Settings;
 import io.asger.errors.DeadLetterAttributes;
@@ -17,6 +18,9 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.spi.PropertiesComponent;
 import org.apache.camel.spi.Registry;
 import org.apache.camel.StartupListener;
+import org.apache.camel.spi.ThreadPoolProfile;
+import org.apache.camel.util.concurrent.ThreadPoolRejectedPolicy;
+import java.util.concurrent.ExecutorService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -29,6 +33,24 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 public class AsgerConfiguration implements CamelConfiguration {
 
     private static final Logger LOG = LoggerFactory.getLogger(AsgerConfiguration.class);
+
+    /** Messages one poll hands over at most (SQS's own limit). */
+    static final int MESSAGES_PER_POLL = 10;
+
+    /**
+     * The workers the intake route hands each received message to. The SQS consumer extends a message's visibility
+     * only once the message has been handed on, so without them the later messages of a poll would wait, their
+     * visibility running out, behind a slow or retrying one. When all workers and the queue are busy the consumer
+     * thread handles the message itself, which stops it polling: in-flight messages stay bounded.
+     */
+    static ExecutorService messageWorkers(CamelContext context, int consumers) {
+        ThreadPoolProfile profile = new ThreadPoolProfile("asger-workers");
+        profile.setPoolSize(consumers * MESSAGES_PER_POLL);
+        profile.setMaxPoolSize(consumers * MESSAGES_PER_POLL);
+        profile.setMaxQueueSize(consumers * MESSAGES_PER_POLL);
+        profile.setRejectedPolicy(ThreadPoolRejectedPolicy.CallerRuns);
+        return context.getExecutorServiceManager().newThreadPool(AsgerConfiguration.class, "asger-worker", profile);
+    }
 
     @Override
     public void configure(CamelContext context) throws Exception {
@@ -55,6 +77,7 @@ public class AsgerConfiguration implements CamelConfiguration {
             sqs = AwsClients.sqs(queueUrl);
         }
         registry.bind("sqsClient", sqs);
+        registry.bind("sqsHeaderFilter", new SqsHeaderFilter());
 
         registry.bind("asgEventNormalizer", new AsgEventNormalizer(settings.text(CoreSettings.GROUPS, "")));
         registry.bind("failures", new Failures());
@@ -63,6 +86,8 @@ public class AsgerConfiguration implements CamelConfiguration {
         if (registry.lookupByName("metricsRegistry") == null) {
             registry.bind("metricsRegistry", new SimpleMeterRegistry());
         }
+
+        registry.bind("messageWorkers", messageWorkers(context, core.concurrency()));
 
         TaskChain chain = new TaskChain(core.tasks());
         registry.bind("taskChain", chain);

@@ -88,9 +88,21 @@ public final class AsgerTestApp implements AutoCloseable {
      * @param extraRouteFiles route files to load beside routes/, e.g. test tasks from src/test/resources
      */
     public static AsgerTestApp start(Map<String, String> properties, List<String> extraRouteFiles) {
+        return start(properties, extraRouteFiles, List.of());
+    }
+
+    /**
+     * @param preload bodies put on the main queue before asger starts, so that its first poll receives them together
+     */
+    public static AsgerTestApp start(Map<String, String> properties, List<String> extraRouteFiles, List<String> preload) {
         sqsEndpoint();
         URI queue = createQueue("asger");
         URI dlq = createQueue("asger-dlq");
+        try (SqsClient client = AwsClients.localSqs(sqsEndpoint)) {
+            for (String body : preload) {
+                client.sendMessage(SendMessageRequest.builder().queueUrl(queue.toString()).messageBody(body).build());
+            }
+        }
         Map<String, String> all = new LinkedHashMap<>();
         all.put("asger.queue-url", queue.toString());
         all.put("asger.dlq-url", dlq.toString());

@@ -211,6 +211,41 @@ class PipelineIT {
     }
 
     @Test
+    void messagesOfOnePollAreHandledTogetherSoNoneWaitsUnextendedBehindASlowOne() {
+        // Three messages in one consumer's first poll, each task 15 s, visibility 10 s: a message left waiting on that
+        // consumer's thread would become visible again, and the second consumer would handle it a second time.
+        List<String> bodies = List.of(TestEvents.snsTerminate("i-00000001", "web"),
+                TestEvents.snsTerminate("i-00000002", "web"), TestEvents.snsTerminate("i-00000003", "web"));
+        try (AsgerTestApp app = AsgerTestApp.start(Map.of("asger.tasks", "slow", "asger.visibility-timeout-seconds", "10",
+                "test.slow-task-ms", "15000", "asger.concurrency", "2"), TEST_TASKS, bodies)) {
+            app.awaitDrained(Duration.ofSeconds(90));
+            assertThat(TaskRecorder.calls()).containsExactlyInAnyOrder(
+                    "slow-down:i-00000001", "slow-down:i-00000002", "slow-down:i-00000003");
+            assertThat(app.dlq()).isEmpty();
+        }
+    }
+
+    @Test
+    void messageAttributesNamedLikeCamelHeadersSteerNothing() {
+        // SNS message attributes reach SQS as message attributes, and Camel maps attributes to headers: an attacker
+        // who can publish must not be able to make the DLQ producer purge the DLQ, or a task call another host.
+        TaskRecorder.failNext("first-down", 1, true);
+        try (AsgerTestApp app = AsgerTestApp.start(Map.of("asger.tasks", "first"), TEST_TASKS)) {
+            app.send(TestEvents.snsTerminate("i-00000001", "web"));
+            app.awaitDlq(1, WAIT);
+            app.send("not json", Map.of("CamelAwsSqsOperation", "purgeQueue", "CamelHttpUri", "http://127.0.0.1:9/evil"));
+            app.awaitDlq(2, WAIT);
+            app.send(TestEvents.snsTerminate("i-00000002", "web"),
+                    Map.of("CamelHttpUri", "http://127.0.0.1:9/evil", "CamelHttpMethod", "DELETE", "X-Custom", "x"));
+            app.awaitDrained(WAIT);
+            assertThat(TaskRecorder.calls()).contains("first-down:i-00000002");
+            assertThat(TaskRecorder.HEADERS_SEEN).doesNotContain("CamelHttpUri", "CamelHttpMethod", "X-Custom");
+            assertThat(app.dlq()).hasSize(2)
+                    .allSatisfy(m -> assertThat(m.messageAttributes()).doesNotContainKeys("CamelAwsSqsOperation", "CamelHttpUri"));
+        }
+    }
+
+    @Test
     void aTaskWithoutARouteStopsStartupNamingIt() {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> AsgerTestApp.start(Map.of("asger.tasks", "log,nosuch")).close())
                 .hasStackTraceContaining("asger.tasks: names 'nosuch', but no route consumes direct:nosuch-up");

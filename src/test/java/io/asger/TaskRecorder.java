@@ -20,7 +20,10 @@ public class TaskRecorder {
     static final Map<String, AtomicInteger> FAILURES_LEFT = new ConcurrentHashMap<>();
     static final Map<String, Boolean> PERMANENT = new ConcurrentHashMap<>();
 
+    static final List<String> HEADERS_SEEN = new CopyOnWriteArrayList<>();
+
     static void reset() {
+        HEADERS_SEEN.clear();
         CALLS.clear();
         FAILURES_LEFT.clear();
         PERMANENT.clear();
@@ -41,6 +44,14 @@ public class TaskRecorder {
             throw new IllegalStateException("task " + taskDirection + " was given " + body + ", not the event");
         }
         CALLS.add(taskDirection + ":" + event.getInstanceId());
+    }
+
+    public void sawHeaders(Map<String, Object> headers) {
+        HEADERS_SEEN.addAll(headers.keySet());
+    }
+
+    public void block(long millis) throws InterruptedException {
+        Thread.sleep(millis);
     }
 
     public void maybeFail(String taskDirection, AsgEvent event) {

@@ -12,6 +12,8 @@ import io.asger.errors.DeadLetterAttributes;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.ChangeMessageVisibilityRequest;
 import software.amazon.awssdk.services.sqs.model.DeleteMessageRequest;
+import software.amazon.awssdk.services.sqs.model.GetQueueAttributesRequest;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 import software.amazon.awssdk.services.sqs.model.ReceiveMessageRequest;
@@ -58,25 +60,46 @@ public final class ReplayCommand {
         }
     }
 
+    /**
+     * Moves at most the dead letters that were there when the replay began: a message that fails again while the
+     * replay runs comes back to the DLQ, and must not be moved round and round.
+     */
     private static int move(SqsClient sqs, Queues queues, int count, PrintStream out) {
+        long started = System.currentTimeMillis();
+        int limit = Math.min(count, approximateDepth(sqs, queues));
         int moved = 0;
         int emptyPolls = 0;
-        while (moved < count && emptyPolls < 2) {
-            List<Message> batch = receive(sqs, queues, Math.min(10, count - moved));
+        while (moved < limit && emptyPolls < 2) {
+            List<Message> batch = receive(sqs, queues, Math.min(10, limit - moved));
             if (batch.isEmpty()) {
                 emptyPolls++;
                 continue;
             }
             emptyPolls = 0;
+            boolean onlyNew = true;
             for (Message m : batch) {
+                if (sentAfter(m, started)) {
+                    // Dead-lettered again during this replay: leave it, visible, for the next replay.
+                    release(sqs, queues, m);
+                    continue;
+                }
+                onlyNew = false;
+                // Only what identifies the message's history goes along; the failure reason stays with the DLQ copy.
                 Map<String, MessageAttributeValue> attributes = new HashMap<>();
                 attributes.put(DeadLetterAttributes.ORIGINAL_MESSAGE_ID, text(originalId(m)));
+                MessageAttributeValue first = m.messageAttributes().get(DeadLetterAttributes.FIRST_FAILURE_TIME);
+                if (first != null && first.stringValue() != null) {
+                    attributes.put(DeadLetterAttributes.FIRST_FAILURE_TIME, text(first.stringValue()));
+                }
                 sqs.sendMessage(SendMessageRequest.builder().queueUrl(queues.queue().toString())
                         .messageBody(m.body()).messageAttributes(attributes).build());
                 sqs.deleteMessage(DeleteMessageRequest.builder().queueUrl(queues.dlq().toString())
                         .receiptHandle(m.receiptHandle()).build());
                 moved++;
                 out.println("replayed " + originalId(m) + " " + describe(m));
+            }
+            if (onlyNew) {
+                break;
             }
         }
         out.println(moved + " message(s) moved from " + queues.dlq() + " to " + queues.queue());
@@ -122,7 +145,25 @@ public final class ReplayCommand {
     private static List<Message> receive(SqsClient sqs, Queues queues, int max) {
         return sqs.receiveMessage(ReceiveMessageRequest.builder().queueUrl(queues.dlq().toString())
                 .maxNumberOfMessages(max).waitTimeSeconds(1).visibilityTimeout(VISIBILITY_SECONDS)
+                .messageSystemAttributeNamesWithStrings("SentTimestamp")
                 .messageAttributeNames("All").build()).messages();
+    }
+
+    private static int approximateDepth(SqsClient sqs, Queues queues) {
+        String n = sqs.getQueueAttributes(GetQueueAttributesRequest.builder().queueUrl(queues.dlq().toString())
+                .attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES).build())
+                .attributes().get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES);
+        return n == null ? 0 : Integer.parseInt(n);
+    }
+
+    private static boolean sentAfter(Message m, long millis) {
+        String sent = m.attributesAsStrings().get("SentTimestamp");
+        return sent != null && Long.parseLong(sent) >= millis;
+    }
+
+    private static void release(SqsClient sqs, Queues queues, Message m) {
+        sqs.changeMessageVisibility(ChangeMessageVisibilityRequest.builder().queueUrl(queues.dlq().toString())
+                .receiptHandle(m.receiptHandle()).visibilityTimeout(0).build());
     }
 
     private static String originalId(Message m) {

@@ -37,13 +37,14 @@ public class DeadLetterAttributes implements Processor {
             originalId = exchange.getMessage().getHeader(Sqs2Constants.MESSAGE_ID, String.class);
         }
         Map<String, Object> headers = exchange.getMessage().getHeaders();
-        // Only asger's own attributes go to the DLQ: inbound headers would otherwise become attributes too. Camel's
-        // own headers stay (the SQS producer never sends them): the consumer deletes the message by its receipt handle.
-        headers.keySet().removeIf(name -> !name.startsWith("Camel"));
+        // Only asger's own attributes go to the DLQ: inbound headers would otherwise become attributes too, and
+        // Camel headers such as CamelAwsSqsOperation would steer the producer. The receipt handle stays: the
+        // consumer deletes the message with it once the dead letter is sent.
+        headers.keySet().removeIf(name -> !name.equals(Sqs2Constants.RECEIPT_HANDLE));
         headers.put(ERROR_TYPE, error == null ? "unknown" : error.getClass().getName());
         headers.put(ERROR_KIND, error == null ? "unknown" : failures.kind(error));
-        headers.put(ERROR_MESSAGE, truncate(error == null ? "no exception recorded" : String.valueOf(error.getMessage())));
-        headers.put(FAILED_TASK, exchange.getProperty(FailureRecorder.FAILED_TASK, "none", String.class));
+        headers.put(ERROR_MESSAGE, sqsText(error == null ? "no exception recorded" : error.getMessage()));
+        headers.put(FAILED_TASK, sqsText(exchange.getProperty(FailureRecorder.FAILED_TASK, "none", String.class)));
         headers.put(ATTEMPTS, exchange.getProperty(FailureRecorder.ATTEMPTS, 1, Integer.class));
         String first = exchange.getProperty(FailureRecorder.FIRST_FAILURE, String.class);
         if (first != null) {
@@ -54,7 +55,26 @@ public class DeadLetterAttributes implements Processor {
         }
     }
 
-    static String truncate(String s) {
-        return s.length() <= MAX_MESSAGE_CHARS ? s : s.substring(0, MAX_MESSAGE_CHARS - 3) + "...";
+    /**
+     * An attribute value SQS accepts: not empty, only the characters SQS allows (#x9, #xA, #xD, #x20-#xD7FF,
+     * #xE000-#xFFFD, #x10000-#x10FFFF), bounded. SQS refuses the whole message otherwise, and a dead letter that
+     * cannot be sent keeps its message cycling through the main queue.
+     */
+    static String sqsText(String value) {
+        if (value == null || value.isEmpty()) {
+            return "(no message)";
+        }
+        StringBuilder s = new StringBuilder(Math.min(value.length(), MAX_MESSAGE_CHARS));
+        for (int i = 0; i < value.length() && s.length() < MAX_MESSAGE_CHARS - 3; ) {
+            int c = value.codePointAt(i);
+            boolean allowed = c == 0x9 || c == 0xA || c == 0xD || c >= 0x20 && c <= 0xD7FF
+                    || c >= 0xE000 && c <= 0xFFFD || c >= 0x10000 && c <= 0x10FFFF;
+            s.appendCodePoint(allowed ? c : 0xFFFD);
+            i += Character.charCount(c);
+        }
+        if (s.length() >= MAX_MESSAGE_CHARS - 3) {
+            s.append("...");
+        }
+        return s.toString();
     }
 }

@@ -7,7 +7,8 @@ import org.apache.camel.Processor;
 
 /**
  * Called by the dead-letter channel each time a step fails: counts the attempts of the failing task and remembers
- * when the message first failed. The dead-letter route turns these into DLQ message attributes.
+ * when the message first failed (a replayed message brings that time along: the intake route puts it in the
+ * {@code asgerFirstFailureTime} property). The dead-letter route turns these into DLQ message attributes.
  */
 public class FailureRecorder implements Processor {
 
