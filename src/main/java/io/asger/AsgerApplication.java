@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import io.asger.config.InvalidSettingException;
 import io.asger.config.Settings;
 import org.slf4j.LoggerFactory;
 import org.apache.camel.main.Main;
@@ -21,6 +22,7 @@ public final class AsgerApplication {
             "classpath:application.properties;optional=true,file:application.properties;optional=true";
 
     public static final String ROUTES_DIR = "asger.routes-dir";
+    static final String DEFAULT_ROUTES_DIR = "routes";
 
     private AsgerApplication() {
     }
@@ -40,7 +42,12 @@ public final class AsgerApplication {
         Main main = new Main();
         main.setDefaultPropertyPlaceholderLocation(PROPERTY_LOCATIONS);
         List<String> patterns = new ArrayList<>();
-        patterns.add(routesPattern(Path.of(settings.text(ROUTES_DIR, "routes"))));
+        String routesDir = settings.text(ROUTES_DIR, DEFAULT_ROUTES_DIR);
+        if (!routesDir.equals(DEFAULT_ROUTES_DIR) && !Files.isDirectory(Path.of(routesDir))) {
+            // Falling back to the packaged routes here would silently drop the operator's own.
+            throw new InvalidSettingException(ROUTES_DIR, "names '" + routesDir + "', which is not a directory");
+        }
+        patterns.add(routesPattern(Path.of(routesDir)));
         patterns.addAll(extraRoutes);
         main.configure().withRoutesIncludePattern(String.join(",", patterns));
         LoggerFactory.getLogger(AsgerApplication.class).info("Routes: {}", String.join(",", patterns));

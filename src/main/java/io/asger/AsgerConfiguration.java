@@ -5,6 +5,7 @@ import java.net.URI;
 import io.asger.aws.AwsClients;
 import io.asger.aws.SqsHeaderFilter;
 import io.asger.config.CoreSettings;
+import io.asger.config.InvalidSettingException;
 import io.asger.config.Settings;
 import io.asger.errors.DeadLetterAttributes;
 import io.asger.errors.FailureRecorder;
@@ -63,15 +64,21 @@ public class AsgerConfiguration implements CamelConfiguration {
         if (core.localMode()) {
             LocalQueues local = new LocalQueues(core.localPort());
             // Started now, not with the context: its URLs must be known before the routes are created.
-            local.start();
+            try {
+                local.start();
+            } catch (RuntimeException e) {
+                throw new InvalidSettingException(CoreSettings.LOCAL_PORT, "cannot serve the local queue on 127.0.0.1:"
+                        + core.localPort() + " (" + e.getMessage() + "); is another asger running?");
+            }
             context.addService(local, true, false);
             properties.addOverrideProperty(CoreSettings.QUEUE_URL, local.queueUrl().toString());
             properties.addOverrideProperty(CoreSettings.DLQ_URL, local.dlqUrl().toString());
             // Local mode is for trying asger out: nothing it does may touch a real Chef server, zone or catalog.
             properties.addOverrideProperty(CoreSettings.DRY_RUN, "true");
             sqs = AwsClients.localSqs(LocalQueues.endpoint(local.port()));
-            LOG.info("Local mode (no asger.queue-url set): dry-run is on. Send an event with:\n"
-                    + "    java -jar target/asger.jar send examples/events/terminate-sns.json");
+            LOG.info("Local mode (no asger.queue-url set): dry-run is on. Send an event with:\n    "
+                    + (core.localPort() == 9324 ? "" : "ASGER_LOCAL_PORT=" + core.localPort() + " ")
+                    + "java -jar target/asger.jar send examples/events/terminate-sns.json");
         } else {
             URI queueUrl = core.queueUrl().orElseThrow();
             sqs = AwsClients.sqs(queueUrl);

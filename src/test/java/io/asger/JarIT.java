@@ -79,6 +79,26 @@ class JarIT {
         assertThat(read(log)).contains("asger.dlq-url: is required when asger.queue-url is set");
     }
 
+    @Test
+    void aMistypedRoutesDirectoryIsAnErrorNotAFallbackToThePackagedRoutes() throws Exception {
+        Path log = work.resolve("routesdir.log");
+        Process daemon = start(List.of(), Map.of("ASGER_ROUTES_DIR", "/opt/asger/rotues"), log);
+        assertThat(daemon.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(daemon.exitValue()).isEqualTo(78);
+        assertThat(read(log)).contains("asger.routes-dir: names '/opt/asger/rotues', which is not a directory");
+    }
+
+    @Test
+    void aLocalPortInUseIsAConfigurationErrorNamingTheSetting() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            Path log = work.resolve("port.log");
+            Process daemon = start(List.of(), Map.of("ASGER_LOCAL_PORT", String.valueOf(taken.getLocalPort())), log);
+            assertThat(daemon.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(daemon.exitValue()).isEqualTo(78);
+            assertThat(read(log)).contains("asger.local.port: cannot serve the local queue on 127.0.0.1:" + taken.getLocalPort());
+        }
+    }
+
     private Process start(List<String> jvmArgs, Map<String, String> env, Path log) throws IOException {
         List<String> command = new ArrayList<>(List.of(JAVA));
         command.addAll(jvmArgs);

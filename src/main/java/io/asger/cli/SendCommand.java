@@ -21,6 +21,11 @@ public final class SendCommand {
         if (args.length == 0) {
             throw new UsageException("send needs at least one event file, e.g. examples/events/terminate-sns.json");
         }
+        for (String file : args) {
+            if (!Files.isReadable(Path.of(file))) {
+                throw new UsageException("cannot read event file '" + file + "'");
+            }
+        }
         Queues queues = Queues.from(settings);
         try (SqsClient sqs = queues.client()) {
             for (String file : args) {

@@ -22,6 +22,9 @@ public class TaskChain {
 
     static final List<EventType> DIRECTIONS = List.of(EventType.UP, EventType.DOWN, EventType.UP_FAILED, EventType.DOWN_FAILED);
 
+    /** What the shipped intake, tasks and dead-letter files provide: without them nothing would be handled. */
+    static final List<String> CORE_ENDPOINTS = List.of("route-by-event-type", "run-task-chain", "run-one-task", "dead-letter");
+
     private final List<String> tasks;
     private final Map<EventType, List<String>> chains = new EnumMap<>(EventType.class);
 
@@ -34,10 +37,16 @@ public class TaskChain {
         // The route model, not context.getRoutes(): this runs before the routes have started.
         Model model = context.getCamelContextExtension().getContextPlugin(Model.class);
         Set<String> directs = model.getRouteDefinitions().stream()
-                .map(route -> route.getInput().getEndpointUri())
+                .map(route -> context.resolvePropertyPlaceholders(route.getInput().getEndpointUri()))
                 .filter(uri -> uri.startsWith("direct:"))
                 .map(uri -> uri.replaceFirst("^direct:(//)?", "").replaceFirst("\\?.*$", ""))
                 .collect(Collectors.toSet());
+        for (String core : CORE_ENDPOINTS) {
+            if (!directs.contains(core)) {
+                throw new InvalidSettingException("asger.routes-dir", "has no route consuming direct:" + core
+                        + " (intake, tasks and dead-letter route files must all be there)");
+            }
+        }
         for (String task : tasks) {
             boolean any = DIRECTIONS.stream().anyMatch(d -> directs.contains(endpointName(task, d)));
             if (!any) {
