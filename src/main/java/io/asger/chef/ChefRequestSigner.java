@@ -187,8 +187,4 @@ public class ChefRequestSigner implements Processor {
     public void setClock(Clock clock) {
         this.clock = clock;
     }
-
-    public String getClientName() {
-        return clientName;
-    }
 }

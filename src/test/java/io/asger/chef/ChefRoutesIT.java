@@ -229,6 +229,18 @@ class ChefRoutesIT {
                 .isInstanceOf(IOException.class);
     }
 
+    @Test
+    void aChefThatNeverAnswersTimesOutAsAnIoErrorToRetry() throws Exception {
+        try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            long start = System.nanoTime();
+
+            assertThatThrownBy(() -> chefDown("i-0000000000000f009",
+                    settings("asger.chef.url", "http://127.0.0.1:" + silent.getLocalPort(), "asger.chef.timeout-ms", "500")))
+                    .isInstanceOf(java.net.SocketTimeoutException.class);
+            assertThat(java.time.Duration.ofNanos(System.nanoTime() - start)).isLessThan(java.time.Duration.ofSeconds(10));
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"*", "i-*", "i-0123456789abcdef0 OR name:*", "i-0123456789abcdef0\" OR \"x",
         "i-0123456789abcdef0\nname:*", "../nodes/x", "i-0123456789abcdef0/../../clients", "i-01234567\\*"})

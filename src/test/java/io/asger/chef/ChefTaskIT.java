@@ -199,4 +199,35 @@ class ChefTaskIT {
             assertThat(app.logText()).contains("dry-run: would DELETE /clients/dry-1 and /nodes/dry-1");
         }
     }
+
+    @Test
+    void hostileInstanceIdsNeverCauseARequestToChef() throws Exception {
+        String[] hostile = {"*", "i-*", "i-0a00000000000001a OR name:*", "i-0a00000000000001a\" OR \"x",
+            "i-0a00000000000001a\nname:*", "../nodes/web-2", "i-0a00000000000001a/../../clients/web-2"};
+        java.util.concurrent.atomic.AtomicInteger connections = new java.util.concurrent.atomic.AtomicInteger();
+        try (java.net.ServerSocket listener = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            Thread acceptor = new Thread(() -> {
+                while (!listener.isClosed()) {
+                    try (java.net.Socket ignored = listener.accept()) {
+                        connections.incrementAndGet();
+                    } catch (java.io.IOException closed) {
+                        return;
+                    }
+                }
+            });
+            acceptor.start();
+
+            try (AsgerTestApp app = AsgerTestApp.start(chefTask("asger.chef.url", "http://127.0.0.1:" + listener.getLocalPort()))) {
+                for (String id : hostile) {
+                    app.send(TestEvents.snsTerminate(id, "web-asg"));
+                }
+                List<Message> dead = app.awaitDlq(hostile.length, WAIT);
+                app.awaitDrained(WAIT);
+
+                assertThat(dead).hasSize(hostile.length)
+                        .allSatisfy(m -> assertThat(attr(m, DeadLetterAttributes.ERROR_KIND)).isEqualTo("permanent"));
+                assertThat(connections).hasValue(0);
+            }
+        }
+    }
 }

@@ -143,10 +143,15 @@ public final class Goiardi implements AutoCloseable {
     }
 
     private static Path findBinary() {
+        return findBinary(System.getenv());
+    }
+
+    /** goiardi from ${ASGER_PEERS_DIR:-/var/tmp/asger-peers}/bin, else from PATH (where the Debian package puts it). */
+    static Path findBinary(Map<String, String> env) {
         List<Path> candidates = new ArrayList<>();
-        String peers = System.getenv().getOrDefault("ASGER_PEERS_DIR", "/var/tmp/asger-peers");
+        String peers = env.getOrDefault("ASGER_PEERS_DIR", "/var/tmp/asger-peers");
         candidates.add(Path.of(peers, "bin", "goiardi"));
-        for (String p : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":")) {
+        for (String p : env.getOrDefault("PATH", "/usr/bin:/bin").split(":")) {
             candidates.add(Path.of(p, "goiardi"));
         }
         return candidates.stream().filter(Files::isExecutable).findFirst()
