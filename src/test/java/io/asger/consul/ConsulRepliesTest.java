@@ -90,7 +90,8 @@ class ConsulRepliesTest {
         assertThat(replies.node(200, "{\"Node\":{\"Node\":\"web-1\",\"Address\":\"10.0.0.1\"},\"Services\":{}}", null, "GET"))
                 .containsExactly("web-1");
         assertThat(replies.node(200, "null", null, "GET")).isEmpty();
-        assertThat(replies.node(404, "", null, "GET")).isEmpty();
+        assertThatThrownBy(() -> replies.node(404, "404 page not found", null, "GET /v1/catalog/node/web-1"))
+                .isInstanceOf(PermanentFailure.class).hasMessageContaining("404");
         assertThatThrownBy(() -> replies.node(200, "null", "true", "GET")).isInstanceOf(PermanentFailure.class);
         assertThatThrownBy(() -> replies.node(200, "{\"unexpected\":1}", null, "GET")).isInstanceOf(PermanentFailure.class);
     }
