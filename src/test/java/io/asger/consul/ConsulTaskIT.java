@@ -239,6 +239,26 @@ class ConsulTaskIT {
     }
 
     @Test
+    void aRetryAfterTheForceLeaveSucceededStillDeregisters() {
+        consul.agentNode("web-1", "10.0.0.1", Map.of("instance-id", ID)).memberFailed("web-1");
+        consul.failNext(1, 500, "PUT", "/v1/catalog/deregister");
+
+        try (AsgerTestApp app = asger("asger.consul.force-leave", "true")) {
+            app.send(TestEvents.snsTerminate(ID, "web-asg"));
+            app.awaitDrained(WAIT);
+
+            assertThat(app.dlq()).isEmpty();
+            assertThat(app.logText()).contains("consul: node web-1 is not in the agent's gossip pool; nothing to force");
+        }
+        consul.reconcile();
+        assertThat(consul.hasNode("web-1")).isFalse();
+        assertThat(consul.memberStatus("web-1")).isNull();
+        assertThat(consul.requests()).extracting(r -> r.method() + " " + r.path() + " " + r.status()).containsExactly(
+                "GET /v1/catalog/nodes 200", "PUT /v1/agent/force-leave/web-1 200", "PUT /v1/catalog/deregister 500",
+                "GET /v1/catalog/nodes 200", "PUT /v1/agent/force-leave/web-1 500", "PUT /v1/catalog/deregister 200");
+    }
+
+    @Test
     void dryRunLooksUpAndLogsTheExactRequestsButChangesNothing() {
         consul.agentNode("web-1", "10.0.0.1", Map.of("instance-id", ID)).memberFailed("web-1");
 

@@ -30,7 +30,8 @@
  * TLS: startTls() serves HTTPS with a self-signed certificate for 127.0.0.1 made by the JDK's keytool; caFile()
  * is its PEM, for a client's CA bundle.
  *
- * Test hooks: error injection (failNext: the next N requests answer a status; dropNext: the next N requests get
+ * Test hooks: error injection (failNext: the next N requests, or the next N to one endpoint, answer a status;
+ * dropNext: the next N requests get
  * their connection closed without an answer), a request log (requests()), and direct state access.
  */
 package io.asger.peers;
@@ -115,6 +116,8 @@ public final class FakeConsul implements AutoCloseable {
     private final List<Request> requests = Collections.synchronizedList(new ArrayList<>());
     private final AtomicInteger failNext = new AtomicInteger();
     private volatile int failStatus = 500;
+    private volatile String failMethod;
+    private volatile String failPathPrefix;
     private final AtomicInteger dropNext = new AtomicInteger();
     private long index = 10;
 
@@ -316,7 +319,14 @@ public final class FakeConsul implements AutoCloseable {
 
     /** The next n requests answer the given status (e.g. 500, 503, 429) instead of being served. */
     public FakeConsul failNext(int n, int status) {
+        return failNext(n, status, null, null);
+    }
+
+    /** The next n requests with this method to paths starting with pathPrefix answer the given status. */
+    public FakeConsul failNext(int n, int status, String method, String pathPrefix) {
         failStatus = status;
+        failMethod = method;
+        failPathPrefix = pathPrefix;
         failNext.set(n);
         return this;
     }
@@ -372,7 +382,9 @@ public final class FakeConsul implements AutoCloseable {
             return;
         }
         Answer answer;
-        if (failNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+        boolean targeted = (failMethod == null || failMethod.equals(method))
+                && (failPathPrefix == null || path.startsWith(failPathPrefix));
+        if (targeted && failNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
             answer = Answer.text(failStatus, "injected failure (FakeConsul)");
         } else {
             try {
