@@ -259,6 +259,23 @@ class ConsulTaskIT {
     }
 
     @Test
+    void overHttpsTheConfiguredCaBundleIsTrusted() throws IOException {
+        consul.close();
+        consul = FakeConsul.startTls();
+        consul.agentNode("web-1", "10.0.0.1", Map.of("instance-id", ID));
+        consul.agentNode("web-2", "10.0.0.2", Map.of("instance-id", OTHER_ID));
+
+        try (AsgerTestApp app = asger("asger.consul.ca-file", consul.caFile().toString())) {
+            assertThat(consul.url()).startsWith("https://");
+            app.send(TestEvents.snsTerminate(ID, "web-asg"));
+            app.awaitDrained(WAIT);
+
+            assertThat(app.dlq()).isEmpty();
+        }
+        assertThat(consul.nodeNames("dc1")).containsExactly("web-2");
+    }
+
+    @Test
     void dryRunLooksUpAndLogsTheExactRequestsButChangesNothing() {
         consul.agentNode("web-1", "10.0.0.1", Map.of("instance-id", ID)).memberFailed("web-1");
 
