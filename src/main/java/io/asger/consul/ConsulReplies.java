@@ -41,6 +41,10 @@ public class ConsulReplies {
             }
             Matcher m = LACKS.matcher(said);
             String missing = m.find() ? m.group(1) : permission;
+            if (said.contains("anonymous token")) {
+                throw new PermanentFailure("Consul refused " + request + " (403): no ACL token was sent and the anonymous"
+                        + " token lacks " + missing + "; set asger.consul.token or asger.consul.token-file");
+            }
             throw new PermanentFailure("Consul refused " + request + " (403): the ACL token lacks " + missing
                     + " (Consul said: " + said + ")");
         }

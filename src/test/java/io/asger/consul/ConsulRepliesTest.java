@@ -48,6 +48,17 @@ class ConsulRepliesTest {
     }
 
     @Test
+    void anonymousDenialSaysNoTokenWasSent() {
+        String consulSaid = "Permission denied: anonymous token lacks permission 'node:write' on \"web-1\". The anonymous"
+                + " token is used implicitly when a request does not specify a token.";
+        assertThatThrownBy(() -> replies.check(403, consulSaid, "PUT /v1/catalog/deregister", "node:write"))
+                .isInstanceOf(PermanentFailure.class)
+                .hasMessageContaining("no ACL token was sent")
+                .hasMessageContaining("lacks node:write")
+                .hasMessageContaining("asger.consul.token");
+    }
+
+    @Test
     void unknownTokenSaysSo() {
         assertThatThrownBy(() -> replies.check(403, "ACL not found", "GET /v1/catalog/nodes", "node:read"))
                 .isInstanceOf(PermanentFailure.class)

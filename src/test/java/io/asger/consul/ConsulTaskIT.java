@@ -202,6 +202,22 @@ class ConsulTaskIT {
     }
 
     @Test
+    void withoutATokenAReadableNodeIsNotRemovedAndTheReasonSaysNoTokenWasSent() {
+        consul.agentNode("web-1", "10.0.0.1", Map.of("instance-id", ID));
+        consul.enableAcls("deny").anonymousPermissions("node:read"); // a common policy, for DNS lookups
+
+        try (AsgerTestApp app = asger()) {
+            app.send(TestEvents.snsTerminate(ID, "web-asg"));
+
+            Message dead = app.awaitDlq(1, WAIT).get(0);
+            assertThat(attr(dead, DeadLetterAttributes.ERROR_KIND)).isEqualTo("permanent");
+            assertThat(attr(dead, DeadLetterAttributes.ERROR_MESSAGE)).contains("no ACL token was sent", "node:write");
+            app.awaitDrained(WAIT);
+        }
+        assertThat(consul.hasNode("web-1")).isTrue();
+    }
+
+    @Test
     void anOutageIsRetriedThenDeadLettered() {
         consul.agentNode("web-1", "10.0.0.1", Map.of("instance-id", ID));
         consul.enableAcls("deny");

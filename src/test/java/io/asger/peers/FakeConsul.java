@@ -21,7 +21,8 @@
  *   ACLs (off until enableAcls()): token from X-Consul-Token, "Authorization: Bearer" or ?token=. An unknown
  *   secret answers 403 "ACL not found". Reads are filtered silently (with X-Consul-Results-Filtered-By-ACLs: true
  *   when a token was given, as Consul does to avoid leaking to anonymous callers); writes without permission
- *   answer 403 "Permission denied: token with AccessorID '...' lacks permission 'node:write' on "NAME"".
+ *   answer 403 "Permission denied: token with AccessorID '...' lacks permission 'node:write' on "NAME"" (for the
+ *   anonymous token: "Permission denied: anonymous token lacks permission ... The anonymous token is used ...").
  *   Permissions are whole-resource ("node:read", "node:write", "operator:write"); Consul's prefix rules are not
  *   modelled. The anonymous token has the accessor id Consul gives it.
  *   Leader reconciliation, on demand: reconcile() does what Consul's leader does in the background, putting
@@ -123,6 +124,7 @@ public final class FakeConsul implements AutoCloseable {
 
     private boolean aclsEnabled;
     private boolean aclDefaultAllow = true;
+    private Set<String> anonymousPermissions = Set.of();
     private final Map<String, Token> tokens = new LinkedHashMap<>();
 
     private final Path caFile;
@@ -305,6 +307,12 @@ public final class FakeConsul implements AutoCloseable {
         return this;
     }
 
+    /** Gives the anonymous token (used by requests without a token) a policy, e.g. "node:read" for DNS lookups. */
+    public synchronized FakeConsul anonymousPermissions(String... permissions) {
+        anonymousPermissions = Set.of(permissions);
+        return this;
+    }
+
     /**
      * Adds a token. permissions: "node:read", "node:write", "operator:write", or "global-management".
      * Returns the token's AccessorID (Consul's public id for the token; the secret is what callers send).
@@ -417,7 +425,7 @@ public final class FakeConsul implements AutoCloseable {
                     return Answer.text(403, "ACL not found");
                 }
             } else {
-                resolved = new Token(ANONYMOUS_ACCESSOR, aclDefaultAllow ? Set.of("global-management") : Set.of());
+                resolved = new Token(ANONYMOUS_ACCESSOR, aclDefaultAllow ? Set.of("global-management") : anonymousPermissions);
             }
         }
         Token token = resolved;
@@ -626,8 +634,12 @@ public final class FakeConsul implements AutoCloseable {
     }
 
     private static String denied(Token token, String permission, String resource) {
-        return "Permission denied: token with AccessorID '" + token.accessorId() + "' lacks permission '" + permission + "'"
-                + (resource == null ? "" : " on \"" + resource + "\"");
+        String on = resource == null ? "" : " on \"" + resource + "\"";
+        if (ANONYMOUS_ACCESSOR.equals(token.accessorId())) {
+            return "Permission denied: anonymous token lacks permission '" + permission + "'" + on
+                    + ". The anonymous token is used implicitly when a request does not specify a token.";
+        }
+        return "Permission denied: token with AccessorID '" + token.accessorId() + "' lacks permission '" + permission + "'" + on;
     }
 
     // ---------------------------------------------------------------- helpers
