@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.asger.config.Settings;
+import org.slf4j.LoggerFactory;
 import org.apache.camel.main.Main;
 
 /**
@@ -42,6 +43,7 @@ public final class AsgerApplication {
         patterns.add(routesPattern(Path.of(settings.text(ROUTES_DIR, "routes"))));
         patterns.addAll(extraRoutes);
         main.configure().withRoutesIncludePattern(String.join(",", patterns));
+        LoggerFactory.getLogger(AsgerApplication.class).info("Routes: {}", String.join(",", patterns));
         overrides.forEach(main::addOverrideProperty);
         return main;
     }

@@ -198,6 +198,24 @@ class PipelineIT {
         }
     }
 
+    @Test
+    void visibilityIsExtendedWhileASlowTaskRunsSoTheMessageIsHandledOnce() {
+        // The task takes 2.5 times the visibility timeout: without extension SQS would hand the message out again.
+        try (AsgerTestApp app = AsgerTestApp.start(Map.of("asger.tasks", "slow", "asger.visibility-timeout-seconds", "10",
+                "test.slow-task-ms", "25000", "asger.concurrency", "2"), TEST_TASKS)) {
+            app.send(TestEvents.snsTerminate("i-0123456789abcdef0", "web"));
+            app.awaitDrained(Duration.ofSeconds(60));
+            assertThat(TaskRecorder.calls()).containsExactly("slow-down:i-0123456789abcdef0");
+            assertThat(app.dlq()).isEmpty();
+        }
+    }
+
+    @Test
+    void aTaskWithoutARouteStopsStartupNamingIt() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> AsgerTestApp.start(Map.of("asger.tasks", "log,nosuch")).close())
+                .hasStackTraceContaining("asger.tasks: names 'nosuch', but no route consumes direct:nosuch-up");
+    }
+
     /** A counter's total over all its tags, as the metrics endpoint will report it. */
     static double counted(AsgerTestApp app, String name) {
         var registry = app.context().getRegistry().lookupByNameAndType("metricsRegistry",

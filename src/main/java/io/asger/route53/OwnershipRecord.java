@@ -1,0 +1,35 @@
+package io.asger.route53;
+
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The TXT record asger writes next to each A record it creates, as external-dns's TXT registry does: a record
+ * whose name carries {@code "heritage=asger,asger/instance-id=i-..."} is asger's, and belongs to that instance.
+ * A name without it is someone else's and asger never changes it.
+ *
+ * <p>Route 53 wants TXT values in double quotes; it answers with them quoted the same way.
+ */
+public final class OwnershipRecord {
+
+    private static final Pattern VALUE = Pattern.compile("\"heritage=asger,asger/instance-id=(i-[0-9a-f]{8}(?:[0-9a-f]{9})?)\"");
+
+    private OwnershipRecord() {
+    }
+
+    /** The TXT value, quoted as Route 53 requires. */
+    public static String valueFor(String instanceId) {
+        String value = "\"heritage=asger,asger/instance-id=" + instanceId + "\"";
+        if (!VALUE.matcher(value).matches()) {
+            throw new IllegalArgumentException("not an instance id: " + instanceId);
+        }
+        return value;
+    }
+
+    /** The instance a TXT value says owns the name, or empty when the value is not asger's. */
+    public static Optional<String> ownerOf(String txtValue) {
+        Matcher m = VALUE.matcher(txtValue == null ? "" : txtValue.trim());
+        return m.matches() ? Optional.of(m.group(1)) : Optional.empty();
+    }
+}

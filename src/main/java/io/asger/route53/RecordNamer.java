@@ -1,0 +1,82 @@
+package io.asger.route53;
+
+import io.asger.aws.AwsClients;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+
+import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
+
+/**
+ * The record name for an instance: the group's {@value #TAG} tag when it has one, else asger.route53.record-name.
+ * Group tags are remembered for a minute, so a burst of events for one group asks Auto Scaling once.
+ */
+public final class RecordNamer implements AutoCloseable {
+
+    public static final String TAG = "asger:record-name";
+    private static final Duration TAG_CACHE = Duration.ofMinutes(1);
+
+    private final Supplier<AutoScalingClient> autoScaling;
+    private final RecordNameTemplate defaultTemplate;
+    private final Clock clock;
+    private final Map<String, Cached> groupTemplates = new ConcurrentHashMap<>();
+
+    private record Cached(Optional<RecordNameTemplate> template, Instant until) {
+    }
+
+    /** With an Auto Scaling client built on first use. */
+    public RecordNamer(String defaultTemplate) {
+        this(new Lazy<>(AwsClients::autoScaling), defaultTemplate, Clock.systemUTC());
+    }
+
+    public RecordNamer(AutoScalingClient autoScaling, String defaultTemplate) {
+        this(() -> autoScaling, defaultTemplate, Clock.systemUTC());
+    }
+
+    RecordNamer(Supplier<AutoScalingClient> autoScaling, String defaultTemplate, Clock clock) {
+        this.autoScaling = autoScaling;
+        this.defaultTemplate = RecordNameTemplate.of(defaultTemplate);
+        this.clock = clock;
+    }
+
+    /** The name, or null when it depends on an address the instance no longer has. */
+    public String nameFor(String groupName, InstanceFacts instance) {
+        return templateFor(groupName)
+                .render(instance.getInstanceId(), groupName, instance.getPrivateIp(), instance.getPublicIp())
+                .orElse(null);
+    }
+
+    public RecordNameTemplate templateFor(String groupName) {
+        if (groupName == null || groupName.isEmpty()) {
+            return defaultTemplate;
+        }
+        Instant now = clock.instant();
+        Cached cached = groupTemplates.get(groupName);
+        if (cached == null || now.isAfter(cached.until())) {
+            cached = new Cached(groupTag(groupName).map(RecordNameTemplate::of), now.plus(TAG_CACHE));
+            groupTemplates.put(groupName, cached);
+        }
+        return cached.template().orElse(defaultTemplate);
+    }
+
+    @Override
+    public void close() {
+        if (autoScaling instanceof Lazy<AutoScalingClient> lazy) {
+            lazy.close();
+        }
+    }
+
+    private Optional<String> groupTag(String groupName) {
+        return autoScaling.get().describeTags(r -> r.filters(
+                        f -> f.name("auto-scaling-group").values(groupName),
+                        f -> f.name("key").values(TAG)))
+                .tags().stream()
+                .filter(t -> groupName.equals(t.resourceId()) && TAG.equals(t.key()))
+                .map(t -> t.value())
+                .findFirst();
+    }
+}
