@@ -103,6 +103,17 @@ public final class FakeConsul implements AutoCloseable {
         }
     }
 
+    /** A member of the agent's LAN gossip pool. */
+    private static final class Member {
+        final String address;
+        int status;
+
+        Member(String address, int status) {
+            this.address = address;
+            this.status = status;
+        }
+    }
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final HttpServer server;
@@ -113,7 +124,7 @@ public final class FakeConsul implements AutoCloseable {
     /** datacenter -> node name -> service id -> service. */
     private final Map<String, Map<String, Map<String, ObjectNode>>> services = new LinkedHashMap<>();
     /** LAN gossip pool of the agent's datacenter: name -> [address, status]. */
-    private final Map<String, Object[]> members = new LinkedHashMap<>();
+    private final Map<String, Member> members = new LinkedHashMap<>();
     private final List<Request> requests = Collections.synchronizedList(new ArrayList<>());
     private final AtomicInteger failNext = new AtomicInteger();
     private volatile int failStatus = 500;
@@ -226,7 +237,7 @@ public final class FakeConsul implements AutoCloseable {
     public FakeConsul agentNode(String name, String address, Map<String, String> meta) {
         registerNode(agentDatacenter, name, address, meta);
         synchronized (this) {
-            members.put(name, new Object[] {address, MEMBER_ALIVE});
+            members.put(name, new Member(address, MEMBER_ALIVE));
         }
         return this;
     }
@@ -257,11 +268,11 @@ public final class FakeConsul implements AutoCloseable {
 
     /** The gossip member's agent died without leaving: serf marks it failed. */
     public synchronized FakeConsul memberFailed(String name) {
-        Object[] member = members.get(name);
+        Member member = members.get(name);
         if (member == null) {
             throw new IllegalArgumentException("no member " + name);
         }
-        member[1] = MEMBER_FAILED;
+        member.status = MEMBER_FAILED;
         return this;
     }
 
@@ -279,8 +290,8 @@ public final class FakeConsul implements AutoCloseable {
 
     /** Gossip status of a member (1 alive, 3 left, 4 failed), or null when not a member (never was, or pruned). */
     public synchronized Integer memberStatus(String name) {
-        Object[] member = members.get(name);
-        return member == null ? null : (Integer) member[1];
+        Member member = members.get(name);
+        return member == null ? null : member.status;
     }
 
     /**
@@ -288,10 +299,10 @@ public final class FakeConsul implements AutoCloseable {
      * member is removed from it. This is why deregistering a failed agent's node without force-leave does not last.
      */
     public synchronized void reconcile() {
-        for (Map.Entry<String, Object[]> e : members.entrySet()) {
-            int status = (Integer) e.getValue()[1];
+        for (Map.Entry<String, Member> e : members.entrySet()) {
+            int status = e.getValue().status;
             if (status == MEMBER_FAILED && !hasNode(agentDatacenter, e.getKey())) {
-                registerNode(agentDatacenter, e.getKey(), (String) e.getValue()[0], Map.of());
+                registerNode(agentDatacenter, e.getKey(), e.getValue().address, Map.of());
             } else if (status == MEMBER_LEFT) {
                 deregisterNode(agentDatacenter, e.getKey());
             }
@@ -606,14 +617,14 @@ public final class FakeConsul implements AutoCloseable {
         }
         boolean prune = params.containsKey("prune");
         boolean wan = params.containsKey("wan");
-        Object[] member = wan ? null : members.get(name); // this fake has no WAN pool
+        Member member = wan ? null : members.get(name); // this fake has no WAN pool
         if (member == null) {
             return Answer.text(500, "agent: No node found with name '" + name + "'");
         }
         if (prune) {
             members.remove(name);
         } else {
-            member[1] = MEMBER_LEFT;
+            member.status = MEMBER_LEFT;
         }
         return new Answer(200, "", Map.of());
     }
@@ -624,10 +635,10 @@ public final class FakeConsul implements AutoCloseable {
             if (token == null || token.allows("node:read")) {
                 ObjectNode o = out.addObject();
                 o.put("Name", name);
-                o.put("Addr", (String) m[0]);
+                o.put("Addr", m.address);
                 o.put("Port", 8301);
                 o.putObject("Tags").put("dc", agentDatacenter).put("role", "node");
-                o.put("Status", (Integer) m[1]);
+                o.put("Status", m.status);
             }
         });
         return Answer.json(out);
