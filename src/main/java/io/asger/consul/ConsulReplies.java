@@ -41,6 +41,10 @@ public class ConsulReplies {
             }
             Matcher m = LACKS.matcher(said);
             String missing = m.find() ? m.group(1) : permission;
+            if (said.contains("anonymous token")) {
+                throw new PermanentFailure("Consul refused " + request + " (403): no ACL token was sent and the anonymous"
+                        + " token lacks " + missing + "; set asger.consul.token or asger.consul.token-file");
+            }
             throw new PermanentFailure("Consul refused " + request + " (403): the ACL token lacks " + missing
                     + " (Consul said: " + said + ")");
         }
@@ -61,13 +65,11 @@ public class ConsulReplies {
     }
 
     /**
-     * The node name from {@code GET /v1/catalog/node/NAME}: {"Node":{...},"Services":{...}}, or {@code null}
-     * (Consul's answer for a node that is not there; a 404 is read the same way).
+     * The node name from {@code GET /v1/catalog/node/NAME}: {"Node":{...},"Services":{...}}, or {@code null}, which
+     * is how Consul answers (200) for a node that is not there. Consul does not answer 404 here, so a 404 means
+     * asger.consul.url does not point at Consul's API and is a permanent failure like any other 4xx.
      */
     public List<String> node(int status, String body, String filteredByAcls, String request) throws JsonProcessingException {
-        if (status == 404) {
-            return List.of();
-        }
         check(status, body, request, "node:read");
         refuseFiltered(filteredByAcls, request);
         JsonNode answer = body == null || body.isBlank() ? null : JSON.readTree(body);

@@ -48,6 +48,17 @@ class ConsulRepliesTest {
     }
 
     @Test
+    void anonymousDenialSaysNoTokenWasSent() {
+        String consulSaid = "Permission denied: anonymous token lacks permission 'node:write' on \"web-1\". The anonymous"
+                + " token is used implicitly when a request does not specify a token.";
+        assertThatThrownBy(() -> replies.check(403, consulSaid, "PUT /v1/catalog/deregister", "node:write"))
+                .isInstanceOf(PermanentFailure.class)
+                .hasMessageContaining("no ACL token was sent")
+                .hasMessageContaining("lacks node:write")
+                .hasMessageContaining("asger.consul.token");
+    }
+
+    @Test
     void unknownTokenSaysSo() {
         assertThatThrownBy(() -> replies.check(403, "ACL not found", "GET /v1/catalog/nodes", "node:read"))
                 .isInstanceOf(PermanentFailure.class)
@@ -90,7 +101,8 @@ class ConsulRepliesTest {
         assertThat(replies.node(200, "{\"Node\":{\"Node\":\"web-1\",\"Address\":\"10.0.0.1\"},\"Services\":{}}", null, "GET"))
                 .containsExactly("web-1");
         assertThat(replies.node(200, "null", null, "GET")).isEmpty();
-        assertThat(replies.node(404, "", null, "GET")).isEmpty();
+        assertThatThrownBy(() -> replies.node(404, "404 page not found", null, "GET /v1/catalog/node/web-1"))
+                .isInstanceOf(PermanentFailure.class).hasMessageContaining("404");
         assertThatThrownBy(() -> replies.node(200, "null", "true", "GET")).isInstanceOf(PermanentFailure.class);
         assertThatThrownBy(() -> replies.node(200, "{\"unexpected\":1}", null, "GET")).isInstanceOf(PermanentFailure.class);
     }

@@ -202,6 +202,22 @@ class ConsulTaskIT {
     }
 
     @Test
+    void withoutATokenAReadableNodeIsNotRemovedAndTheReasonSaysNoTokenWasSent() {
+        consul.agentNode("web-1", "10.0.0.1", Map.of("instance-id", ID));
+        consul.enableAcls("deny").anonymousPermissions("node:read"); // a common policy, for DNS lookups
+
+        try (AsgerTestApp app = asger()) {
+            app.send(TestEvents.snsTerminate(ID, "web-asg"));
+
+            Message dead = app.awaitDlq(1, WAIT).get(0);
+            assertThat(attr(dead, DeadLetterAttributes.ERROR_KIND)).isEqualTo("permanent");
+            assertThat(attr(dead, DeadLetterAttributes.ERROR_MESSAGE)).contains("no ACL token was sent", "node:write");
+            app.awaitDrained(WAIT);
+        }
+        assertThat(consul.hasNode("web-1")).isTrue();
+    }
+
+    @Test
     void anOutageIsRetriedThenDeadLettered() {
         consul.agentNode("web-1", "10.0.0.1", Map.of("instance-id", ID));
         consul.enableAcls("deny");
@@ -236,6 +252,43 @@ class ConsulTaskIT {
         }
         assertThat(consul.nodeNames("dc1")).containsExactly("web-2");
         assertThat(consul.requests()).extracting(FakeConsul.Request::status).containsExactly(-1, -1, 200, 200);
+    }
+
+    @Test
+    void aRetryAfterTheForceLeaveSucceededStillDeregisters() {
+        consul.agentNode("web-1", "10.0.0.1", Map.of("instance-id", ID)).memberFailed("web-1");
+        consul.failNext(1, 500, "PUT", "/v1/catalog/deregister");
+
+        try (AsgerTestApp app = asger("asger.consul.force-leave", "true")) {
+            app.send(TestEvents.snsTerminate(ID, "web-asg"));
+            app.awaitDrained(WAIT);
+
+            assertThat(app.dlq()).isEmpty();
+            assertThat(app.logText()).contains("consul: node web-1 is not in the agent's gossip pool; nothing to force");
+        }
+        consul.reconcile();
+        assertThat(consul.hasNode("web-1")).isFalse();
+        assertThat(consul.memberStatus("web-1")).isNull();
+        assertThat(consul.requests()).extracting(r -> r.method() + " " + r.path() + " " + r.status()).containsExactly(
+                "GET /v1/catalog/nodes 200", "PUT /v1/agent/force-leave/web-1 200", "PUT /v1/catalog/deregister 500",
+                "GET /v1/catalog/nodes 200", "PUT /v1/agent/force-leave/web-1 500", "PUT /v1/catalog/deregister 200");
+    }
+
+    @Test
+    void overHttpsTheConfiguredCaBundleIsTrusted() throws IOException {
+        consul.close();
+        consul = FakeConsul.startTls();
+        consul.agentNode("web-1", "10.0.0.1", Map.of("instance-id", ID));
+        consul.agentNode("web-2", "10.0.0.2", Map.of("instance-id", OTHER_ID));
+
+        try (AsgerTestApp app = asger("asger.consul.ca-file", consul.caFile().toString())) {
+            assertThat(consul.url()).startsWith("https://");
+            app.send(TestEvents.snsTerminate(ID, "web-asg"));
+            app.awaitDrained(WAIT);
+
+            assertThat(app.dlq()).isEmpty();
+        }
+        assertThat(consul.nodeNames("dc1")).containsExactly("web-2");
     }
 
     @Test

@@ -21,7 +21,8 @@
  *   ACLs (off until enableAcls()): token from X-Consul-Token, "Authorization: Bearer" or ?token=. An unknown
  *   secret answers 403 "ACL not found". Reads are filtered silently (with X-Consul-Results-Filtered-By-ACLs: true
  *   when a token was given, as Consul does to avoid leaking to anonymous callers); writes without permission
- *   answer 403 "Permission denied: token with AccessorID '...' lacks permission 'node:write' on "NAME"".
+ *   answer 403 "Permission denied: token with AccessorID '...' lacks permission 'node:write' on "NAME"" (for the
+ *   anonymous token: "Permission denied: anonymous token lacks permission ... The anonymous token is used ...").
  *   Permissions are whole-resource ("node:read", "node:write", "operator:write"); Consul's prefix rules are not
  *   modelled. The anonymous token has the accessor id Consul gives it.
  *   Leader reconciliation, on demand: reconcile() does what Consul's leader does in the background, putting
@@ -30,7 +31,8 @@
  * TLS: startTls() serves HTTPS with a self-signed certificate for 127.0.0.1 made by the JDK's keytool; caFile()
  * is its PEM, for a client's CA bundle.
  *
- * Test hooks: error injection (failNext: the next N requests answer a status; dropNext: the next N requests get
+ * Test hooks: error injection (failNext: the next N requests, or the next N to one endpoint, answer a status;
+ * dropNext: the next N requests get
  * their connection closed without an answer), a request log (requests()), and direct state access.
  */
 package io.asger.peers;
@@ -101,6 +103,17 @@ public final class FakeConsul implements AutoCloseable {
         }
     }
 
+    /** A member of the agent's LAN gossip pool. */
+    private static final class Member {
+        final String address;
+        int status;
+
+        Member(String address, int status) {
+            this.address = address;
+            this.status = status;
+        }
+    }
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final HttpServer server;
@@ -111,15 +124,18 @@ public final class FakeConsul implements AutoCloseable {
     /** datacenter -> node name -> service id -> service. */
     private final Map<String, Map<String, Map<String, ObjectNode>>> services = new LinkedHashMap<>();
     /** LAN gossip pool of the agent's datacenter: name -> [address, status]. */
-    private final Map<String, Object[]> members = new LinkedHashMap<>();
+    private final Map<String, Member> members = new LinkedHashMap<>();
     private final List<Request> requests = Collections.synchronizedList(new ArrayList<>());
     private final AtomicInteger failNext = new AtomicInteger();
     private volatile int failStatus = 500;
+    private volatile String failMethod;
+    private volatile String failPathPrefix;
     private final AtomicInteger dropNext = new AtomicInteger();
     private long index = 10;
 
     private boolean aclsEnabled;
     private boolean aclDefaultAllow = true;
+    private Set<String> anonymousPermissions = Set.of();
     private final Map<String, Token> tokens = new LinkedHashMap<>();
 
     private final Path caFile;
@@ -221,7 +237,7 @@ public final class FakeConsul implements AutoCloseable {
     public FakeConsul agentNode(String name, String address, Map<String, String> meta) {
         registerNode(agentDatacenter, name, address, meta);
         synchronized (this) {
-            members.put(name, new Object[] {address, MEMBER_ALIVE});
+            members.put(name, new Member(address, MEMBER_ALIVE));
         }
         return this;
     }
@@ -252,11 +268,11 @@ public final class FakeConsul implements AutoCloseable {
 
     /** The gossip member's agent died without leaving: serf marks it failed. */
     public synchronized FakeConsul memberFailed(String name) {
-        Object[] member = members.get(name);
+        Member member = members.get(name);
         if (member == null) {
             throw new IllegalArgumentException("no member " + name);
         }
-        member[1] = MEMBER_FAILED;
+        member.status = MEMBER_FAILED;
         return this;
     }
 
@@ -274,8 +290,8 @@ public final class FakeConsul implements AutoCloseable {
 
     /** Gossip status of a member (1 alive, 3 left, 4 failed), or null when not a member (never was, or pruned). */
     public synchronized Integer memberStatus(String name) {
-        Object[] member = members.get(name);
-        return member == null ? null : (Integer) member[1];
+        Member member = members.get(name);
+        return member == null ? null : member.status;
     }
 
     /**
@@ -283,10 +299,10 @@ public final class FakeConsul implements AutoCloseable {
      * member is removed from it. This is why deregistering a failed agent's node without force-leave does not last.
      */
     public synchronized void reconcile() {
-        for (Map.Entry<String, Object[]> e : members.entrySet()) {
-            int status = (Integer) e.getValue()[1];
+        for (Map.Entry<String, Member> e : members.entrySet()) {
+            int status = e.getValue().status;
             if (status == MEMBER_FAILED && !hasNode(agentDatacenter, e.getKey())) {
-                registerNode(agentDatacenter, e.getKey(), (String) e.getValue()[0], Map.of());
+                registerNode(agentDatacenter, e.getKey(), e.getValue().address, Map.of());
             } else if (status == MEMBER_LEFT) {
                 deregisterNode(agentDatacenter, e.getKey());
             }
@@ -299,6 +315,12 @@ public final class FakeConsul implements AutoCloseable {
     public synchronized FakeConsul enableAcls(String defaultPolicy) {
         aclsEnabled = true;
         aclDefaultAllow = "allow".equals(defaultPolicy);
+        return this;
+    }
+
+    /** Gives the anonymous token (used by requests without a token) a policy, e.g. "node:read" for DNS lookups. */
+    public synchronized FakeConsul anonymousPermissions(String... permissions) {
+        anonymousPermissions = Set.of(permissions);
         return this;
     }
 
@@ -316,7 +338,14 @@ public final class FakeConsul implements AutoCloseable {
 
     /** The next n requests answer the given status (e.g. 500, 503, 429) instead of being served. */
     public FakeConsul failNext(int n, int status) {
+        return failNext(n, status, null, null);
+    }
+
+    /** The next n requests with this method to paths starting with pathPrefix answer the given status. */
+    public FakeConsul failNext(int n, int status, String method, String pathPrefix) {
         failStatus = status;
+        failMethod = method;
+        failPathPrefix = pathPrefix;
         failNext.set(n);
         return this;
     }
@@ -372,7 +401,9 @@ public final class FakeConsul implements AutoCloseable {
             return;
         }
         Answer answer;
-        if (failNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+        boolean targeted = (failMethod == null || failMethod.equals(method))
+                && (failPathPrefix == null || path.startsWith(failPathPrefix));
+        if (targeted && failNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
             answer = Answer.text(failStatus, "injected failure (FakeConsul)");
         } else {
             try {
@@ -405,7 +436,7 @@ public final class FakeConsul implements AutoCloseable {
                     return Answer.text(403, "ACL not found");
                 }
             } else {
-                resolved = new Token(ANONYMOUS_ACCESSOR, aclDefaultAllow ? Set.of("global-management") : Set.of());
+                resolved = new Token(ANONYMOUS_ACCESSOR, aclDefaultAllow ? Set.of("global-management") : anonymousPermissions);
             }
         }
         Token token = resolved;
@@ -586,14 +617,14 @@ public final class FakeConsul implements AutoCloseable {
         }
         boolean prune = params.containsKey("prune");
         boolean wan = params.containsKey("wan");
-        Object[] member = wan ? null : members.get(name); // this fake has no WAN pool
+        Member member = wan ? null : members.get(name); // this fake has no WAN pool
         if (member == null) {
             return Answer.text(500, "agent: No node found with name '" + name + "'");
         }
         if (prune) {
             members.remove(name);
         } else {
-            member[1] = MEMBER_LEFT;
+            member.status = MEMBER_LEFT;
         }
         return new Answer(200, "", Map.of());
     }
@@ -604,18 +635,22 @@ public final class FakeConsul implements AutoCloseable {
             if (token == null || token.allows("node:read")) {
                 ObjectNode o = out.addObject();
                 o.put("Name", name);
-                o.put("Addr", (String) m[0]);
+                o.put("Addr", m.address);
                 o.put("Port", 8301);
                 o.putObject("Tags").put("dc", agentDatacenter).put("role", "node");
-                o.put("Status", (Integer) m[1]);
+                o.put("Status", m.status);
             }
         });
         return Answer.json(out);
     }
 
     private static String denied(Token token, String permission, String resource) {
-        return "Permission denied: token with AccessorID '" + token.accessorId() + "' lacks permission '" + permission + "'"
-                + (resource == null ? "" : " on \"" + resource + "\"");
+        String on = resource == null ? "" : " on \"" + resource + "\"";
+        if (ANONYMOUS_ACCESSOR.equals(token.accessorId())) {
+            return "Permission denied: anonymous token lacks permission '" + permission + "'" + on
+                    + ". The anonymous token is used implicitly when a request does not specify a token.";
+        }
+        return "Permission denied: token with AccessorID '" + token.accessorId() + "' lacks permission '" + permission + "'" + on;
     }
 
     // ---------------------------------------------------------------- helpers
