@@ -3,6 +3,7 @@
 # Idempotent: a second run checks and skips what is already there.
 #
 #   goiardi + ruby-mixlib-authentication   Chef server and the signing reference (Chef tests), from bookworm
+#   openssl                                 makes the throw-away certificates of the TLS tests
 #   moto's dependencies                     from bookworm
 #   moto 5.1.1 (python3-moto, trixie)       bookworm has no moto; trixie's pure-Python .deb runs on bookworm's
 #                                           python3.11. It is fetched with a private apt state (own sources list,
@@ -26,7 +27,7 @@ say() { echo "install-test-peers: $*"; }
 [ "$(id -u)" = 0 ] || { say "run as root (apt-get install)"; exit 1; }
 
 # --- Debian packages from the machine's own suite --------------------------------------------------------
-PACKAGES="goiardi ruby-mixlib-authentication
+PACKAGES="goiardi ruby-mixlib-authentication openssl
   python3-boto3 python3-flask python3-flask-cors python3-werkzeug python3-responses python3-xmltodict
   python3-jinja2 python3-cryptography python3-dateutil python3-requests python3-antlr4 python3-yaml"
 

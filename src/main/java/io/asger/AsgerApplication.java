@@ -2,9 +2,12 @@ package io.asger;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 import io.asger.config.Settings;
+import org.slf4j.LoggerFactory;
 import org.apache.camel.main.Main;
 
 /**
@@ -26,10 +29,21 @@ public final class AsgerApplication {
      * @param overrides properties that take precedence over every other source (the tests use them)
      */
     public static Main create(Map<String, String> overrides) {
+        return create(overrides, List.of());
+    }
+
+    /**
+     * @param extraRoutes further route resources (Camel resource URIs) to load beside asger.routes-dir
+     */
+    public static Main create(Map<String, String> overrides, List<String> extraRoutes) {
         Settings settings = AsgerProperties.load(overrides);
         Main main = new Main();
         main.setDefaultPropertyPlaceholderLocation(PROPERTY_LOCATIONS);
-        main.configure().withRoutesIncludePattern(routesPattern(Path.of(settings.text(ROUTES_DIR, "routes"))));
+        List<String> patterns = new ArrayList<>();
+        patterns.add(routesPattern(Path.of(settings.text(ROUTES_DIR, "routes"))));
+        patterns.addAll(extraRoutes);
+        main.configure().withRoutesIncludePattern(String.join(",", patterns));
+        LoggerFactory.getLogger(AsgerApplication.class).info("Routes: {}", String.join(",", patterns));
         overrides.forEach(main::addOverrideProperty);
         return main;
     }

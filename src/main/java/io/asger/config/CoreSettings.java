@@ -19,6 +19,7 @@ public final class CoreSettings {
     public static final String TASKS = "asger.tasks";
     public static final String DRY_RUN = "asger.dry-run";
     public static final String CONCURRENCY = "asger.concurrency";
+    public static final String POLL_WAIT = "asger.poll-wait-seconds";
     public static final String VISIBILITY_TIMEOUT = "asger.visibility-timeout-seconds";
     public static final String GROUPS = "asger.groups";
     public static final String LOCAL_PORT = "asger.local.port";
@@ -63,6 +64,7 @@ public final class CoreSettings {
         }
         dryRun = s.bool(DRY_RUN, false);
         concurrency = s.integer(CONCURRENCY, 2, 1, 200);
+        s.integer(POLL_WAIT, 20, 1, 20);
         visibilityTimeout = s.integer(VISIBILITY_TIMEOUT, 60, 10, 43_200);
         localPort = s.integer(LOCAL_PORT, 9324, 1, 65_535);
         s.integer(MAX_REDELIVERIES, 5, 0, 100);

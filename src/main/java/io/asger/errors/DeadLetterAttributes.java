@@ -37,8 +37,9 @@ public class DeadLetterAttributes implements Processor {
             originalId = exchange.getMessage().getHeader(Sqs2Constants.MESSAGE_ID, String.class);
         }
         Map<String, Object> headers = exchange.getMessage().getHeaders();
-        // Only asger's own attributes go to the DLQ: inbound headers would otherwise become attributes too.
-        headers.clear();
+        // Only asger's own attributes go to the DLQ: inbound headers would otherwise become attributes too. Camel's
+        // own headers stay (the SQS producer never sends them): the consumer deletes the message by its receipt handle.
+        headers.keySet().removeIf(name -> !name.startsWith("Camel"));
         headers.put(ERROR_TYPE, error == null ? "unknown" : error.getClass().getName());
         headers.put(ERROR_KIND, error == null ? "unknown" : failures.kind(error));
         headers.put(ERROR_MESSAGE, truncate(error == null ? "no exception recorded" : String.valueOf(error.getMessage())));

@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
@@ -15,6 +16,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -35,6 +37,8 @@ public class AsgEventNormalizer {
     static final Pattern HOOK_NAME = Pattern.compile("[A-Za-z0-9\\-_/]{1,255}");
     static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9\\-]{36}");
     static final int GROUP_NAME_MAX = 255;
+    /** arn:PARTITION:sns:REGION:ACCOUNT:TOPIC; region and account are checked on their own for a precise message. */
+    static final Pattern TOPIC_ARN = Pattern.compile("arn:aws(?:-[a-z]+)*:sns:([^:]*):([^:]*):[A-Za-z0-9_-]{1,256}(?:\\.fifo)?");
 
     private static final Map<String, EventType> NOTIFICATION_EVENTS = Map.of(
             "autoscaling:EC2_INSTANCE_LAUNCH", EventType.UP,
@@ -82,7 +86,8 @@ public class AsgEventNormalizer {
                         .maxNumberLength(64)
                         .build())
                 .build();
-        this.mapper = new ObjectMapper(factory);
+        // "{...valid event...} anything" must not pass as the valid event: refuse content after the object.
+        this.mapper = new ObjectMapper(factory).enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     }
 
     static Predicate<String> parseGroupFilter(String groups) {
@@ -90,8 +95,7 @@ public class AsgEventNormalizer {
             return name -> true;
         }
         List<Predicate<String>> matchers = new ArrayList<>();
-        for (String raw : groups.split(",")) {
-            String entry = raw.trim();
+        for (String entry : splitGroupEntries(groups)) {
             if (entry.isEmpty()) {
                 continue;
             }
@@ -111,6 +115,51 @@ public class AsgEventNormalizer {
     }
 
     /**
+     * Splits {@code asger.groups} at commas, except inside a {@code /regex/} entry (so {@code /web-{1,3}/} stays one
+     * entry): an entry that starts with {@code /} runs to the first {@code /} followed only by blanks and then a comma
+     * or the end. An entry starting with {@code /} without such a closing {@code /} is a plain name, as before.
+     */
+    static List<String> splitGroupEntries(String groups) {
+        List<String> entries = new ArrayList<>();
+        int n = groups.length();
+        int i = 0;
+        while (i <= n) {
+            int start = i;
+            while (start < n && Character.isWhitespace(groups.charAt(start))) {
+                start++;
+            }
+            int end = -1;
+            if (start < n && groups.charAt(start) == '/') {
+                for (int j = start + 1; j < n; j++) {
+                    if (groups.charAt(j) == '/' && entryEndsAt(groups, j + 1)) {
+                        end = j + 1;
+                        break;
+                    }
+                }
+            }
+            int comma;
+            if (end >= 0) {
+                comma = groups.indexOf(',', end);
+            } else {
+                comma = groups.indexOf(',', start);
+            }
+            if (comma < 0) {
+                comma = n;
+            }
+            entries.add(groups.substring(start, end >= 0 ? end : comma).trim());
+            i = comma + 1;
+        }
+        return entries;
+    }
+
+    private static boolean entryEndsAt(String s, int k) {
+        while (k < s.length() && Character.isWhitespace(s.charAt(k))) {
+            k++;
+        }
+        return k == s.length() || s.charAt(k) == ',';
+    }
+
+    /**
      * @param body      the SQS message body
      * @param messageId the SQS message id, named in every error
      */
@@ -125,12 +174,16 @@ public class AsgEventNormalizer {
         }
         JsonNode root = parse(body, id, null);
         AsgEvent event;
-        if (root.has("Type") && (root.has("TopicArn") || root.has("Message"))) {
+        if (isSnsEnvelope(root)) {
             event = fromSnsEnvelope(root, id);
         } else {
             event = fromPayload(root, id, "", null, null);
         }
         return applyGroupFilter(event);
+    }
+
+    private static boolean isSnsEnvelope(JsonNode node) {
+        return node.has("Type") && (node.has("TopicArn") || node.has("Message"));
     }
 
     private AsgEvent applyGroupFilter(AsgEvent event) {
@@ -161,6 +214,22 @@ public class AsgEventNormalizer {
     private AsgEvent fromSnsEnvelope(JsonNode envelope, String id) {
         String type = text(envelope, "Type", id, true);
         String topicArn = text(envelope, "TopicArn", id, false);
+        // Validate the whole TopicArn up front: its region is the fallback region of the event, and it is logged
+        // (subscription messages), so neither may carry anything but an ARN.
+        String region = null;
+        String account = null;
+        if (topicArn != null) {
+            Matcher arn = TOPIC_ARN.matcher(topicArn);
+            if (!arn.matches()) {
+                throw new InvalidMessageException(id, "TopicArn", "is " + quote(topicArn) + ", not an SNS topic ARN");
+            }
+            region = region(arn.group(1), "TopicArn", id);
+            account = arn.group(2);
+            if (!ACCOUNT.matcher(account).matches()) {
+                throw new InvalidMessageException(id, "TopicArn", "names account " + quote(account)
+                        + "; an AWS account id is 12 digits");
+            }
+        }
         if (SNS_SUBSCRIPTION_TYPES.contains(type)) {
             return AsgEvent.builder(EventType.IGNORED).format("sns").messageId(id)
                     .reason("SNS " + type + " for topic " + topicArn
@@ -168,36 +237,28 @@ public class AsgEventNormalizer {
                     .build();
         }
         if (!"Notification".equals(type)) {
-            throw new InvalidMessageException(id, "Type", "is '" + type
-                    + "'; an SNS envelope must be Notification, SubscriptionConfirmation or UnsubscribeConfirmation");
+            throw new InvalidMessageException(id, "Type", "is " + quote(type)
+                    + "; an SNS envelope must be Notification, SubscriptionConfirmation or UnsubscribeConfirmation");
         }
         String message = text(envelope, "Message", id, true);
         JsonNode inner = parse(message, id, "Message");
-        if (inner.has("Type") && inner.has("TopicArn")) {
+        if (isSnsEnvelope(inner)) {
             throw new InvalidMessageException(id, "Message", "holds another SNS envelope; nested envelopes are not supported");
-        }
-        String region = null;
-        String account = null;
-        if (topicArn != null) {
-            String[] arn = topicArn.split(":", -1);
-            if (arn.length < 6 || !"arn".equals(arn[0]) || !"sns".equals(arn[2])) {
-                throw new InvalidMessageException(id, "TopicArn", "is not an SNS topic ARN");
-            }
-            region = arn[3];
-            account = arn[4];
         }
         return fromPayload(inner, id, "sns-", region, account);
     }
 
     private AsgEvent fromPayload(JsonNode node, String id, String prefix, String envelopeRegion, String envelopeAccount) {
         if (node.has("detail-type") || node.has("source") && node.has("detail")) {
-            return fromEventBridge(node, id, prefix);
+            JsonNode detail = node.get("detail");
+            return warmPoolAware(fromEventBridge(node, id, prefix), detail != null && detail.isObject() ? detail : null,
+                    id, "detail.");
         }
         if (node.has("LifecycleTransition")) {
-            return fromLifecycle(node, id, prefix, envelopeRegion);
+            return warmPoolAware(fromLifecycle(node, id, prefix, envelopeRegion), node, id, "");
         }
         if (node.has("Event")) {
-            return fromNotification(node, id, prefix, envelopeRegion);
+            return warmPoolAware(fromNotification(node, id, prefix, envelopeRegion), node, id, "");
         }
         throw new InvalidMessageException(id, null, "is not a supported format: expected an SNS envelope, an Auto Scaling "
                 + "notification (Event), a lifecycle hook message (LifecycleTransition) or an EventBridge event (detail-type)");
@@ -210,7 +271,7 @@ public class AsgEventNormalizer {
         if (type == null) {
             return AsgEvent.builder(EventType.IGNORED).format(format).messageId(id)
                     .groupName(optionalGroup(n, "AutoScalingGroupName", id))
-                    .reason("unknown Auto Scaling event '" + eventName + "'").build();
+                    .reason("unknown Auto Scaling event " + quote(eventName)).build();
         }
         String arn = text(n, "AutoScalingGroupARN", id, false);
         AsgEvent.Builder b = AsgEvent.builder(type).format(format).messageId(id)
@@ -233,7 +294,7 @@ public class AsgEventNormalizer {
         if (type == null) {
             return AsgEvent.builder(EventType.IGNORED).format(format).messageId(id)
                     .groupName(optionalGroup(n, "AutoScalingGroupName", id))
-                    .reason("unknown lifecycle transition '" + transition + "'").build();
+                    .reason("unknown lifecycle transition " + quote(transition)).build();
         }
         return AsgEvent.builder(type).format(format).messageId(id)
                 .account(account(n, "AccountId", id))
@@ -253,12 +314,12 @@ public class AsgEventNormalizer {
         String format = prefix + "eventbridge";
         if (!"aws.autoscaling".equals(source)) {
             return AsgEvent.builder(EventType.IGNORED).format(format).messageId(id)
-                    .reason("EventBridge event from '" + source + "', not aws.autoscaling").build();
+                    .reason("EventBridge event from " + quote(source) + ", not aws.autoscaling").build();
         }
         EventType type = EVENTBRIDGE_DETAIL_TYPES.get(detailType);
         if (type == null) {
             return AsgEvent.builder(EventType.IGNORED).format(format).messageId(id)
-                    .reason("unknown EventBridge detail-type '" + detailType + "'").build();
+                    .reason("unknown EventBridge detail-type " + quote(detailType)).build();
         }
         JsonNode detail = n.get("detail");
         if (detail == null || !detail.isObject()) {
@@ -273,8 +334,8 @@ public class AsgEventNormalizer {
         if (detailType.endsWith("Lifecycle Action")) {
             String transition = text(detail, "LifecycleTransition", id, false, "detail.LifecycleTransition");
             if (transition != null && LIFECYCLE_TRANSITIONS.get(transition) != type) {
-                throw new InvalidMessageException(id, "detail.LifecycleTransition", "is '" + transition
-                        + "', which contradicts detail-type '" + detailType + "'");
+                throw new InvalidMessageException(id, "detail.LifecycleTransition", "is " + quote(transition)
+                        + ", which contradicts detail-type " + quote(detailType));
             }
             b.format(prefix + "eventbridge-lifecycle")
                     .lifecycleTransition(transition != null ? transition
@@ -285,6 +346,29 @@ public class AsgEventNormalizer {
                             "detail.LifecycleActionToken"));
         }
         return b.build();
+    }
+
+    /**
+     * An instance moving into a warm pool is neither entering service nor gone: launched into the pool it is stopped
+     * after its first boot, and scaled in to the pool it stops and may come back. Acting on it would, for example,
+     * delete the Chef node of an instance that returns. Such events are IGNORED; the lifecycle hook name and token
+     * are kept, so the action can still be completed.
+     */
+    private static AsgEvent warmPoolAware(AsgEvent event, JsonNode n, String id, String path) {
+        if (n == null || event.getType() != EventType.UP && event.getType() != EventType.DOWN) {
+            return event;
+        }
+        String destination = text(n, "Destination", id, false, path + "Destination");
+        if (!"WarmPool".equals(destination)) {
+            return event;
+        }
+        String origin = text(n, "Origin", id, false, path + "Origin");
+        return event.toBuilder().type(EventType.IGNORED)
+                .reason("instance " + event.getInstanceId() + " moves from " + (origin == null ? "(no Origin)" : quote(origin))
+                        + " into the warm pool: " + (event.getType() == EventType.UP
+                                ? "not in service yet (asger acts when it leaves the pool)"
+                                : "not terminated (it may return to service)"))
+                .build();
     }
 
     // --- field readers: each names the field it rejects ---

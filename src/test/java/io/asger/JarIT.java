@@ -1,0 +1,105 @@
+package io.asger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The packaged target/asger.jar as an operator runs it: local mode, the send command, settings from the
+ * environment, and a clear exit for a bad setting. Proves the fat jar's merged service files work.
+ */
+class JarIT {
+
+    static final Path JAR = Path.of("target/asger.jar").toAbsolutePath();
+    static final String JAVA = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+
+    @TempDir
+    Path work;
+
+    @Test
+    void localModeHandlesAnEventSentWithTheSendCommand() throws Exception {
+        int port = freePort();
+        Path log = work.resolve("asger.log");
+        Process daemon = start(List.of(), Map.of("ASGER_LOCAL_PORT", String.valueOf(port)), log);
+        try {
+            Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> read(log).contains("Local mode"));
+            Path event = work.resolve("terminate.json");
+            Files.writeString(event, TestEvents.snsTerminate("i-0123456789abcdef0", "web"));
+            ProcessBuilder sendCommand = new ProcessBuilder(JAVA, "-jar", JAR.toString(), "send", event.toString())
+                    .directory(work.toFile()).redirectErrorStream(true);
+            // The same configuration as the daemon: send finds the local queue on the same port.
+            sendCommand.environment().put("ASGER_LOCAL_PORT", String.valueOf(port));
+            Process send = sendCommand.start();
+            String sent = new String(send.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(send.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(send.exitValue()).as(sent).isZero();
+            assertThat(sent).contains("sent " + event).contains(":" + port + "/");
+            Awaitility.await().atMost(Duration.ofSeconds(30))
+                    .until(() -> read(log).contains("tasks [log] done"));
+            assertThat(read(log)).contains("down: instance i-0123456789abcdef0 terminated in group web")
+                    .contains("dry-run true")
+                    // No routes/ directory in the working directory: the copies packaged in the jar are used.
+                    .contains("classpath:routes/");
+        } finally {
+            daemon.destroy();
+            assertThat(daemon.waitFor(60, TimeUnit.SECONDS)).as("asger stops on SIGTERM").isTrue();
+        }
+    }
+
+    @Test
+    void badSettingFromTheEnvironmentStopsStartupNamingIt() throws Exception {
+        Path log = work.resolve("bad.log");
+        Process daemon = start(List.of(), Map.of("ASGER_CONCURRENCY", "lots"), log);
+        assertThat(daemon.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(daemon.exitValue()).isEqualTo(78);
+        assertThat(read(log)).contains("asger: configuration error: asger.concurrency: must be a whole number from 1 to 200, was 'lots'")
+                .contains("ASGER_CONCURRENCY");
+    }
+
+    @Test
+    void queueWithoutDeadLetterQueueIsRefused() throws Exception {
+        Path log = work.resolve("nodlq.log");
+        Process daemon = start(List.of("-Dasger.queue-url=https://sqs.us-east-1.amazonaws.com/123456789012/asg-events"),
+                Map.of(), log);
+        assertThat(daemon.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(daemon.exitValue()).isEqualTo(78);
+        assertThat(read(log)).contains("asger.dlq-url: is required when asger.queue-url is set");
+    }
+
+    private Process start(List<String> jvmArgs, Map<String, String> env, Path log) throws IOException {
+        List<String> command = new ArrayList<>(List.of(JAVA));
+        command.addAll(jvmArgs);
+        command.addAll(List.of("-jar", JAR.toString()));
+        ProcessBuilder pb = new ProcessBuilder(command).directory(work.toFile()).redirectErrorStream(true)
+                .redirectOutput(log.toFile());
+        pb.environment().putAll(env);
+        return pb.start();
+    }
+
+    static String read(Path file) {
+        try {
+            return Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "";
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+}
