@@ -65,6 +65,25 @@ class Route53AppIT {
     }
 
     @Test
+    void dryRunLogsTheExactChangeBatchAndChangesNothing() {
+        Instance i = aws.createGroup("web", 1, null).get(0);
+        try (AsgerTestApp app = AsgerTestApp.start(Map.of(
+                "asger.tasks", "route53",
+                "asger.dry-run", "true",
+                "asger.route53.zone-id", zoneId,
+                "asger.route53.record-name", "{groupName}-{privateIpDashed}.asg.example.com"))) {
+            app.send(TestEvents.snsLaunch(i.instanceId(), "web"));
+            app.awaitDrained(Duration.ofSeconds(60));
+
+            String name = nameOf("web", i);
+            assertThat(app.logText()).contains("dry-run: would send ChangeResourceRecordSets to hosted zone " + zoneId
+                    + " with 2 changes: UPSERT A " + name + " 60 " + i.privateIpAddress() + "; UPSERT TXT " + name
+                    + " 60 \"heritage=asger,asger/instance-id=" + i.instanceId() + "\"");
+            assertThat(aws.records(zoneId)).isEmpty();
+        }
+    }
+
+    @Test
     void aGroupNameThatIsNotADnsNameIsDeadLetteredAtOnceAndTheOtherEventsAreDone() {
         List<Instance> bad = aws.createGroup("web_blue", 1, null);
         List<Instance> good = aws.createGroup("web", 2, null);
