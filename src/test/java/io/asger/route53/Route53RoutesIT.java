@@ -191,6 +191,20 @@ class Route53RoutesIT {
     }
 
     @Test
+    void withAddressPublicTheRecordHoldsThePublicIp() throws Exception {
+        routes.close();
+        routes = start(Map.of("asger.route53.address", "public",
+                "asger.route53.record-name", "{publicIpDashed}.public.asg.example.com"));
+        Instance i = aws.createGroup("web", 1, null, true).get(0);
+        assertThat(i.publicIpAddress()).isNotBlank();
+
+        routes.call("up", i.instanceId(), "web");
+
+        assertThat(aws.record(zoneId, i.publicIpAddress().replace('.', '-') + ".public.asg.example.com.", "A"))
+                .contains(i.publicIpAddress());
+    }
+
+    @Test
     void dryRunLogsTheChangeAndMakesNone() throws Exception {
         routes.close();
         routes = start(Map.of("asger.dry-run", "true"));
