@@ -98,11 +98,9 @@ final class RecordChange {
     }
 
     private void planRemove(ZoneRecords zone) {
-        Set<String> candidates = new LinkedHashSet<>();
-        if (name != null) {
-            candidates.add(name);
-        }
-        candidates.addAll(zone.ownedBy(instanceId));
+        // By name when there is one; by ownership only when not, so that the outcome never depends on whether the
+        // batch read the whole zone or just its names.
+        Set<String> candidates = name != null ? Set.of(name) : zone.ownedBy(instanceId);
         List<String> deleted = new ArrayList<>();
         List<String> foreign = new ArrayList<>();
         List<String> others = new ArrayList<>();

@@ -50,6 +50,18 @@ public final class RecordNamer implements AutoCloseable {
                 .orElse(null);
     }
 
+    /**
+     * The name to look for when the instance is gone: as {@link #nameFor}, but null instead of a failure when the
+     * template gives no legal name (such a name was never written; the records are then found by their ownership).
+     */
+    public String nameToRemove(String groupName, InstanceFacts instance) {
+        try {
+            return nameFor(groupName, instance);
+        } catch (InvalidRecordName e) {
+            return null;
+        }
+    }
+
     public RecordNameTemplate templateFor(String groupName) {
         if (groupName == null || groupName.isEmpty()) {
             return defaultTemplate;

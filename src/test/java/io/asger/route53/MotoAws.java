@@ -69,10 +69,18 @@ final class MotoAws implements AutoCloseable {
 
     /** Creates a group of {@code size} running instances, with the asger:record-name tag when given. */
     List<Instance> createGroup(String groupName, int size, String recordNameTag) {
+        return createGroup(groupName, size, recordNameTag, false);
+    }
+
+    /** @param publicIps whether the group's subnet gives instances a public IP (the first call decides) */
+    List<Instance> createGroup(String groupName, int size, String recordNameTag, boolean publicIps) {
         if (subnetId == null) {
             String vpc = ec2.createVpc(b -> b.cidrBlock("10.0.0.0/16")).vpc().vpcId();
             subnetId = ec2.createSubnet(b -> b.vpcId(vpc).cidrBlock("10.0.0.0/20").availabilityZone("us-east-1a"))
                     .subnet().subnetId();
+            if (publicIps) {
+                ec2.modifySubnetAttribute(b -> b.subnetId(subnetId).mapPublicIpOnLaunch(v -> v.value(true)));
+            }
             String image = ec2.describeImages(b -> b.owners("amazon")).images().get(0).imageId();
             launchTemplate = "asger-test";
             ec2.createLaunchTemplate(b -> b.launchTemplateName(launchTemplate)

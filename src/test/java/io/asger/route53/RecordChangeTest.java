@@ -83,6 +83,17 @@ class RecordChangeTest {
     }
 
     @Test
+    void removeWithANameLooksOnlyAtThatName() {
+        ResourceRecordSet elsewhere = ResourceRecordSet.builder().name("old.asg.example.com.").type(RRType.TXT).ttl(60L)
+                .resourceRecords(ResourceRecord.builder().value(OwnershipRecord.valueFor(ME)).build()).build();
+
+        RecordChange c = planned(RecordChange.remove(ME, NAME), elsewhere);
+
+        assertThat(c.outcome().getKind()).isEqualTo(RecordOutcome.Kind.ABSENT);
+        assertThat(c.changes()).isEmpty();
+    }
+
+    @Test
     void removeWithoutANameFollowsTheOwnershipRecords() {
         RecordChange c = planned(RecordChange.remove(ME, null), set(RRType.A, 60, "10.0.1.5"),
                 set(RRType.TXT, 60, OwnershipRecord.valueFor(ME)));

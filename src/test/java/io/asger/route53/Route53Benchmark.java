@@ -3,9 +3,12 @@ package io.asger.route53;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import io.asger.AsgerTestApp;
+import io.asger.TestEvents;
 import io.asger.peers.Moto;
 import io.asger.peers.Route53Front;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -19,11 +22,14 @@ import software.amazon.awssdk.services.route53.model.ChangeAction;
 import software.amazon.awssdk.services.route53.model.RRType;
 import software.amazon.awssdk.services.route53.model.ResourceRecord;
 import software.amazon.awssdk.services.route53.model.ResourceRecordSet;
+import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
 
 /**
  * How long N terminations take against Route 53's rate limit, with and without batching. Not a test: it prints.
  * Route 53 is moto behind a Route53Front that answers Throttling above 5 requests/s. The zone holds the N
- * instances' A and TXT records (asger's), and all N removals are in flight at once, as after a large scale-in.
+ * instances' A and TXT records (asger's). First all N removals are handed to the batcher at once (as after a large
+ * scale-in, if every event were in flight together), then the same N terminate events go through SQS and the whole
+ * application, then (for comparison) through the batcher one event per call.
  *
  * <p>Arguments: [N (1000)] [N without batching (same)]. Run with scripts/bench-route53.sh.
  */
@@ -35,6 +41,8 @@ public final class Route53Benchmark {
         Moto moto = Moto.shared();
         System.out.printf("route53 benchmark: %d terminations, Route 53 limited to 5 requests/s (Throttling above)%n", n);
         run(moto, "with batching", n, true);
+        runThroughSqs(moto, n, "2");
+        runThroughSqs(moto, n, "10");
         if (unbatchedN > 0) {
             run(moto, "without batching", unbatchedN, false);
         }
@@ -79,6 +87,45 @@ public final class Route53Benchmark {
         }
     }
 
+    /**
+     * The whole application: N terminate events in the SQS queue, the intake and task routes, route53 with its
+     * defaults. How many events share a batch depends on how many the SQS consumers have in flight at once.
+     */
+    private static void runThroughSqs(Moto moto, int n, String concurrency) throws Exception {
+        moto.reset();
+        try (MotoAws aws = new MotoAws(moto); Route53Front front = new Route53Front(moto.endpointUri(), 5)) {
+            String zoneId = aws.createZone();
+            seed(aws.route53, zoneId, n);
+            MotoAws.pointSdkAtMoto(moto);
+            System.setProperty("aws.endpointUrlRoute53", front.endpoint().toString());
+            try (AsgerTestApp app = AsgerTestApp.start(Map.of(
+                    "asger.tasks", "route53",
+                    "asger.concurrency", concurrency,
+                    "asger.route53.zone-id", zoneId,
+                    "asger.route53.record-name", "web-{instanceId}.asg.example.com"))) {
+                long start = System.nanoTime();
+                for (int i = 0; i < n; i += 10) {
+                    List<SendMessageBatchRequestEntry> entries = new ArrayList<>();
+                    for (int j = i; j < Math.min(n, i + 10); j++) {
+                        entries.add(SendMessageBatchRequestEntry.builder().id("m" + j)
+                                .messageBody(TestEvents.snsTerminate(id(j), "web")).build());
+                    }
+                    app.sqs().sendMessageBatch(b -> b.queueUrl(app.queueUrl().toString()).entries(entries));
+                }
+                app.awaitDrained(Duration.ofMinutes(30));
+                Duration took = Duration.ofNanos(System.nanoTime() - start);
+                ZoneChangeBatcher batcher = app.context().getRegistry()
+                        .lookupByNameAndType("route53Batcher", ZoneChangeBatcher.class);
+                System.out.printf("  %-17s %5d terminations in %6.1f s: %d records left, %d dead-lettered, %d Route 53"
+                                + " requests (%d ChangeResourceRecordSets, %d batches, %.1f events per batch),"
+                                + " %d answered Throttling%n",
+                        "via SQS, conc. " + concurrency, n, took.toMillis() / 1000.0, aws.records(zoneId).size(),
+                        app.depth(app.dlqUrl()), batcher.getRequests(), front.changeBatches(), batcher.getBatches(),
+                        (double) n / Math.max(1, batcher.getBatches()), front.throttled());
+            }
+        }
+    }
+
     /** The records asger would have written for N instances, put straight into moto. */
     private static void seed(Route53Client route53, String zoneId, int n) {
         List<Change> changes = new ArrayList<>();
@@ -103,7 +150,7 @@ public final class Route53Benchmark {
     }
 
     private static String name(int i) {
-        return "web-" + i + "." + MotoAws.ZONE_NAME;
+        return "web-" + id(i) + "." + MotoAws.ZONE_NAME; // as the template web-{instanceId}.asg.example.com names it
     }
 
     private Route53Benchmark() {

@@ -1,12 +1,14 @@
 package io.asger.route53;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
+import io.asger.errors.Failures;
 import io.asger.peers.Moto;
 import org.apache.camel.Exchange;
 import org.junit.jupiter.api.AfterEach;
@@ -169,6 +171,37 @@ class Route53RoutesIT {
 
         assertThat(((RecordOutcome) body).getKind()).isEqualTo(RecordOutcome.Kind.DELETED);
         assertThat(aws.records(zoneId)).isEmpty();
+    }
+
+    @Test
+    void aGroupWhoseNameIsNotADnsNameFailsPermanentlyOnLaunchButItsRecordsAreStillRemovedOnTerminate() throws Exception {
+        Instance i = aws.createGroup("web_blue", 1, null).get(0);
+        // Written under an earlier, legal template.
+        aws.putRecord(zoneId, "old-name.asg.example.com.", RRType.A, i.privateIpAddress());
+        aws.putRecord(zoneId, "old-name.asg.example.com.", RRType.TXT, OwnershipRecord.valueFor(i.instanceId()));
+
+        assertThatThrownBy(() -> routes.call("up", i.instanceId(), "web_blue"))
+                .satisfies(e -> assertThat(new Failures().isPermanent(e)).isTrue())
+                .rootCause().isInstanceOf(InvalidRecordName.class).hasMessageContaining("'web_blue-");
+        aws.terminate(i.instanceId());
+        Object down = routes.call("down", i.instanceId(), "web_blue");
+
+        assertThat(((RecordOutcome) down).getKind()).isEqualTo(RecordOutcome.Kind.DELETED);
+        assertThat(aws.records(zoneId)).isEmpty();
+    }
+
+    @Test
+    void withAddressPublicTheRecordHoldsThePublicIp() throws Exception {
+        routes.close();
+        routes = start(Map.of("asger.route53.address", "public",
+                "asger.route53.record-name", "{publicIpDashed}.public.asg.example.com"));
+        Instance i = aws.createGroup("web", 1, null, true).get(0);
+        assertThat(i.publicIpAddress()).isNotBlank();
+
+        routes.call("up", i.instanceId(), "web");
+
+        assertThat(aws.record(zoneId, i.publicIpAddress().replace('.', '-') + ".public.asg.example.com.", "A"))
+                .contains(i.publicIpAddress());
     }
 
     @Test
