@@ -1,19 +1,14 @@
 package io.asger.chef;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
-import java.util.Collection;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.TrustManagerFactory;
+
+import io.asger.tls.PemTrust;
 import org.apache.camel.support.jsse.SSLContextParameters;
-import org.apache.camel.support.jsse.TrustManagersParameters;
 
 /**
  * The TLS settings for calls to the Chef Server: the JVM's default trust (verification always on) unless
@@ -26,18 +21,11 @@ public final class ChefTrustStore {
     }
 
     public static SSLContextParameters sslContextParameters(String trustStore, String password) {
-        SSLContextParameters params = new SSLContextParameters();
         if (trustStore == null || trustStore.isBlank()) {
-            return params;
+            return new SSLContextParameters();
         }
         try {
-            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            tmf.init(load(Path.of(trustStore), password));
-            TrustManager[] managers = tmf.getTrustManagers();
-            TrustManagersParameters trust = new TrustManagersParameters();
-            trust.setTrustManager(managers[0]);
-            params.setTrustManagers(trust);
-            return params;
+            return PemTrust.trusting(load(Path.of(trustStore), password));
         } catch (IOException | GeneralSecurityException e) {
             throw new IllegalArgumentException("cannot read asger.chef.trust-store " + trustStore + ": " + e.getMessage(), e);
         }
@@ -46,20 +34,7 @@ public final class ChefTrustStore {
     static KeyStore load(Path file, String password) throws IOException, GeneralSecurityException {
         byte[] content = Files.readAllBytes(file);
         if (new String(content, 0, Math.min(content.length, 4096), StandardCharsets.US_ASCII).contains("-----BEGIN CERTIFICATE-----")) {
-            KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
-            store.load(null, null);
-            Collection<? extends Certificate> certs;
-            try (InputStream in = Files.newInputStream(file)) {
-                certs = CertificateFactory.getInstance("X.509").generateCertificates(in);
-            }
-            if (certs.isEmpty()) {
-                throw new GeneralSecurityException("no certificate in PEM bundle");
-            }
-            int i = 0;
-            for (Certificate cert : certs) {
-                store.setCertificateEntry("ca-" + i++, cert);
-            }
-            return store;
+            return PemTrust.load(file);
         }
         // KeyStore.getInstance(File, ...) recognises both JKS and PKCS12 from the content.
         return KeyStore.getInstance(file.toFile(), password == null || password.isEmpty() ? null : password.toCharArray());
