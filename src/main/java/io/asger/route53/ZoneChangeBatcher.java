@@ -1,6 +1,8 @@
 package io.asger.route53;
 
 import java.time.Duration;
+
+import io.asger.aws.AwsClients;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -67,7 +69,7 @@ public final class ZoneChangeBatcher implements AutoCloseable {
 
     /** With a Route 53 client built when the first event arrives. */
     public ZoneChangeBatcher() {
-        this.ownClient = new Lazy<>(Route53Clients::route53);
+        this.ownClient = new Lazy<>(AwsClients::route53);
     }
 
     public ZoneChangeBatcher(Route53Client route53) {
