@@ -33,6 +33,7 @@ public record AsgerSettings(CoreSettings core, Map<String, Object> taskSettings)
     /** Reads and checks everything; throws one InvalidSettingException naming every bad setting. */
     public static AsgerSettings read(Settings s) {
         CoreSettings core = CoreSettings.from(s);
+        OperationsSettings.from(s);
         Map<String, Object> tasks = new LinkedHashMap<>();
         for (String task : core.tasks()) {
             Function<Settings, Object> reader = TASK_SETTINGS.get(task);
