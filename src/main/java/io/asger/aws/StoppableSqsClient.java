@@ -35,9 +35,13 @@ import software.amazon.awssdk.services.sqs.model.SendMessageResponse;
  * The SQS client of asger's routes: every call goes to one client, except receives, which have a client of their
  * own so that {@link #stopReceiving()} can end a long poll in progress (closing that client closes its connection)
  * instead of waiting up to 20 s for it at shutdown, while deletes and visibility changes of in-flight messages carry
- * on. After it, receives answer no message at once; a message a poll brought in the moment it was stopped is made
- * visible again at once, for another replica. It also remembers whether the queue answered the last receive (the
- * readiness check).
+ * on. After it, receives answer no message at once. It also remembers whether the queue answered the last receive
+ * (the readiness check).
+ *
+ * <p>A long poll cut off on asger's side still waits on SQS's side until its wait time ends, and takes any message
+ * that becomes visible meanwhile (into a connection nobody reads: hidden for a whole visibility timeout). So
+ * {@link #release} makes a message visible again not at 0 s but as soon as the polls that were cut off have ended
+ * there, at most asger.poll-wait-seconds after the stop; at 0 s when no poll was cut off.
  */
 public class StoppableSqsClient implements SqsClient {
 
@@ -53,6 +57,9 @@ public class StoppableSqsClient implements SqsClient {
     private final SqsClient calls;
     private final SqsClient receives;
     private final AtomicReference<QueueAnswer> last = new AtomicReference<>();
+    /** Receives in progress, by a token of each, with when SQS will end them (their wait time). */
+    private final java.util.Map<Object, Instant> polls = new java.util.concurrent.ConcurrentHashMap<>();
+    private volatile Instant cutOffPollsEnd = Instant.EPOCH;
     private volatile boolean stopped;
 
     public StoppableSqsClient(SqsClient calls, SqsClient receives) {
@@ -66,6 +73,7 @@ public class StoppableSqsClient implements SqsClient {
             return;
         }
         stopped = true;
+        cutOffPollsEnd = polls.values().stream().max(Instant::compareTo).orElse(Instant.EPOCH);
         receives.close();
     }
 
@@ -84,6 +92,9 @@ public class StoppableSqsClient implements SqsClient {
             return ReceiveMessageResponse.builder().messages(List.of()).build();
         }
         ReceiveMessageResponse response;
+        Object poll = new Object();
+        int wait = request.waitTimeSeconds() == null ? 0 : request.waitTimeSeconds();
+        polls.put(poll, Instant.now().plusSeconds(wait).plusMillis(500));
         try {
             response = receives.receiveMessage(request);
         } catch (RuntimeException e) {
@@ -93,6 +104,8 @@ public class StoppableSqsClient implements SqsClient {
             }
             last.set(new QueueAnswer(Instant.now(), String.valueOf(e.getMessage())));
             throw e;
+        } finally {
+            polls.remove(poll);
         }
         last.set(new QueueAnswer(Instant.now(), null));
         if (stopped && response.hasMessages() && !response.messages().isEmpty()) {
@@ -102,24 +115,33 @@ public class StoppableSqsClient implements SqsClient {
         return response;
     }
 
-    /** Makes messages visible again now (visibility 0), so that another consumer receives them at once. */
+    /** Makes messages visible again for another consumer, as soon as no cut-off poll of ours can take them. */
     public void release(String queueUrl, List<Message> messages) {
         for (Message m : messages) {
             release(queueUrl, m.messageId(), m.receiptHandle());
         }
     }
 
-    /** Makes one message visible again now; a failure is logged, and the message reappears after its timeout. */
+    /**
+     * Makes one message visible again: now, or once the polls cut off by {@link #stopReceiving()} have ended on SQS's
+     * side. A failure is logged, and the message reappears after its visibility timeout.
+     */
     public boolean release(String queueUrl, String messageId, String receiptHandle) {
         try {
             calls.changeMessageVisibility(ChangeMessageVisibilityRequest.builder().queueUrl(queueUrl)
-                    .receiptHandle(receiptHandle).visibilityTimeout(0).build());
+                    .receiptHandle(receiptHandle).visibilityTimeout(releaseDelaySeconds()).build());
             return true;
         } catch (SdkException e) {
             LOG.warn("Message {} could not be released ({}); SQS delivers it again once its visibility timeout ends",
                     messageId, e.getMessage());
             return false;
         }
+    }
+
+    /** Seconds until no poll that was cut off can take a message any more (0 when none was). */
+    public int releaseDelaySeconds() {
+        long millis = java.time.Duration.between(Instant.now(), cutOffPollsEnd).toMillis();
+        return millis <= 0 ? 0 : (int) Math.min(43_200, (millis + 999) / 1000);
     }
 
     @Override

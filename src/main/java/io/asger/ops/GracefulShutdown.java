@@ -22,8 +22,9 @@ import org.slf4j.LoggerFactory;
  * <li>in-flight chains run on for up to {@code camel.main.shutdown-timeout} seconds; retries stop (the error
  * handler's {@code allowRedeliveryWhileStopping: false}), and a message whose retry was stopped is not
  * dead-lettered ({@link #givesUpForShutdown}) but left unfinished;</li>
- * <li>every message still unfinished when the routes have stopped is made visible again at once (visibility 0), so
- * another replica takes it now rather than after its visibility timeout. It was not deleted, so nothing is lost.</li>
+ * <li>every message still unfinished when the routes have stopped is made visible again, so another replica takes it
+ * now rather than after its visibility timeout: at once, or as soon as the long polls cut off at the stop have ended
+ * on SQS's side ({@link StoppableSqsClient#release}). It was not deleted, so nothing is lost.</li>
  * </ol>
  */
 public class GracefulShutdown extends EventNotifierSupport {
@@ -71,20 +72,23 @@ public class GracefulShutdown extends EventNotifierSupport {
         return stopping && failure != null && !failures.isPermanent(failure);
     }
 
-    /** Makes the message of an exchange that did not finish visible again now (from the SQS consumer's failure path). */
+    /** Makes the message of an exchange that did not finish visible again (StoppableSqsClient#release says when). */
     public void release(Exchange exchange, String why) {
         String handle = exchange.getProperty(ExchangeProperties.RECEIPT_HANDLE, String.class);
         if (handle == null) {
             handle = exchange.getMessage().getHeader(Sqs2Constants.RECEIPT_HANDLE, String.class);
         }
         String id = exchange.getProperty(ExchangeProperties.MESSAGE_ID, String.class);
+        int delay = sqs.releaseDelaySeconds();
         if (handle != null && sqs.release(queueUrl, id, handle)) {
-            LOG.warn("Message {} not finished ({}): released to the queue, visible again now", id, why);
+            LOG.warn("Message {} not finished ({}): released to the queue, visible again {}", id, why,
+                    delay == 0 ? "now" : "in " + delay + " s (once the long polls cut off at the stop have ended)");
         }
     }
 
     private void releaseUnfinished(CamelContext context) {
         AtomicInteger released = new AtomicInteger();
+        LOG.debug("Routes stopped with {} exchange(s) in flight", context.getInflightRepository().size());
         for (InflightRepository.InflightExchange inflight : context.getInflightRepository().browse()) {
             Exchange exchange = inflight.getExchange();
             if (exchange.getProperty(ExchangeProperties.MESSAGE_ID) != null || exchange.getMessage().getHeader(Sqs2Constants.RECEIPT_HANDLE) != null) {
