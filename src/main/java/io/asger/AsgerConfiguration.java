@@ -160,7 +160,7 @@ public class AsgerConfiguration implements CamelConfiguration {
                 LOG.info("asger ready: queue {}, dead letters to {}, tasks {}, dry run {}, {} consumer(s), routes from {}, {}",
                         properties.resolveProperty(CoreSettings.QUEUE_URL).orElse("?"),
                         properties.resolveProperty(CoreSettings.DLQ_URL).orElse("?"),
-                        chain, properties.resolveProperty(CoreSettings.DRY_RUN).orElse("false"), core.concurrency(),
+                        String.join(",", core.tasks()), properties.resolveProperty(CoreSettings.DRY_RUN).orElse("false"), core.concurrency(),
                         routesFrom,
                         operations.managementEnabled() ? "health and metrics on http://" + operations.managementHost()
                                 + ":" + operations.managementPort() + "/observe" : "no management port");

@@ -172,7 +172,7 @@ class JarIT {
         try {
             Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> read(log).contains("asger ready"));
             String ready = read(log).lines().filter(l -> l.contains("asger ready")).findFirst().orElseThrow();
-            assertThat(ready).contains("queue http://127.0.0.1:").contains("tasks [log]").contains("dry run true")
+            assertThat(ready).contains("queue http://127.0.0.1:").contains("tasks log,").contains("dry run true")
                     .contains("http://0.0.0.0:" + management + "/observe");
             // Camel's property summary and route listing are at DEBUG.
             assertThat(read(log)).doesNotContain("Started receive-asg-events").doesNotContain("camel.main.name");
