@@ -1,28 +1,22 @@
 package io.asger;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import io.asger.config.InvalidSettingException;
-import io.asger.config.Settings;
+import io.asger.config.AsgerProperties;
+import io.asger.config.AsgerSettings;
+import io.asger.config.RouteFiles;
 import org.slf4j.LoggerFactory;
 import org.apache.camel.main.Main;
 
 /**
- * Builds the Camel Main that runs asger: the same for {@code java -jar asger.jar} and for the tests. Everything that
- * happens at start-up lives in {@link AsgerConfiguration} and the routes, inside Camel's lifecycle.
+ * Builds the Camel Main that runs asger: the same for {@code java -jar asger.jar} and for the tests. The settings
+ * are checked here first (every bad one named at once, before Camel starts), and again inside Camel's lifecycle by
+ * {@link AsgerConfiguration}, which also registers the core beans.
  */
 public final class AsgerApplication {
-
-    /** Defaults packaged in the jar, then an operator's application.properties in the working directory. */
-    public static final String PROPERTY_LOCATIONS =
-            "classpath:application.properties;optional=true,file:application.properties;optional=true";
-
-    public static final String ROUTES_DIR = "asger.routes-dir";
-    static final String DEFAULT_ROUTES_DIR = "routes";
 
     private AsgerApplication() {
     }
@@ -36,34 +30,23 @@ public final class AsgerApplication {
 
     /**
      * @param extraRoutes further route resources (Camel resource URIs) to load beside asger.routes-dir
+     * @throws io.asger.config.InvalidSettingException naming every bad setting
      */
     public static Main create(Map<String, String> overrides, List<String> extraRoutes) {
-        Settings settings = AsgerProperties.load(overrides);
+        AsgerSettings settings = AsgerSettings.read(AsgerProperties.load(overrides));
         Main main = new Main();
-        main.setDefaultPropertyPlaceholderLocation(PROPERTY_LOCATIONS);
+        main.setDefaultPropertyPlaceholderLocation(AsgerProperties.LOCATIONS);
         List<String> patterns = new ArrayList<>();
-        String routesDir = settings.text(ROUTES_DIR, DEFAULT_ROUTES_DIR);
-        if (!routesDir.equals(DEFAULT_ROUTES_DIR) && !Files.isDirectory(Path.of(routesDir))) {
-            // Falling back to the packaged routes here would silently drop the operator's own.
-            throw new InvalidSettingException(ROUTES_DIR, "names '" + routesDir + "', which is not a directory");
-        }
-        patterns.add(routesPattern(Path.of(routesDir)));
+        patterns.add(RouteFiles.includePattern(Path.of(settings.core().routesDir())));
         patterns.addAll(extraRoutes);
         main.configure().withRoutesIncludePattern(String.join(",", patterns));
-        LoggerFactory.getLogger(AsgerApplication.class).info("Routes: {}", String.join(",", patterns));
+        String excluded = RouteFiles.excludePattern(settings.core().tasks());
+        if (!excluded.isEmpty()) {
+            main.configure().withRoutesExcludePattern(excluded);
+        }
+        LoggerFactory.getLogger(AsgerApplication.class).info("Routes: {} (tasks that are off: {})",
+                String.join(",", patterns), excluded.isEmpty() ? "none" : excluded);
         overrides.forEach(main::addOverrideProperty);
         return main;
-    }
-
-    /**
-     * Routes come from the filesystem so operators edit them without rebuilding; the copies packaged in the jar are
-     * used only when the directory is not there.
-     */
-    static String routesPattern(Path dir) {
-        if (Files.isDirectory(dir)) {
-            String abs = dir.toAbsolutePath().normalize().toString().replace('\\', '/');
-            return "file:" + abs + "/*.camel.yaml,file:" + abs + "/*.camel.xml";
-        }
-        return "classpath:routes/*.camel.yaml,classpath:routes/*.camel.xml";
     }
 }

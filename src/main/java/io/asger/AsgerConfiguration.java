@@ -4,6 +4,7 @@ import java.net.URI;
 
 import io.asger.aws.AwsClients;
 import io.asger.aws.SqsHeaderFilter;
+import io.asger.config.AsgerSettings;
 import io.asger.config.CoreSettings;
 import io.asger.config.InvalidSettingException;
 import io.asger.config.Settings;
@@ -28,8 +29,9 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * asger's start-up, inside Camel's lifecycle so that {@code java -jar asger.jar} and {@code camel run} behave the
- * same: checks the settings, starts the embedded queue in local mode, and registers the core beans the routes in
- * {@code routes/} refer to. Selected by {@code camel.main.configuration-classes} in application.properties.
+ * same: checks the settings (core, and those of the enabled tasks: {@link AsgerSettings}), starts the embedded queue
+ * in local mode, and registers the core beans the routes in {@code routes/} refer to. Selected by
+ * {@code camel.main.configuration-classes} in application.properties.
  */
 public class AsgerConfiguration implements CamelConfiguration {
 
@@ -57,7 +59,8 @@ public class AsgerConfiguration implements CamelConfiguration {
     public void configure(CamelContext context) throws Exception {
         PropertiesComponent properties = context.getPropertiesComponent();
         Settings settings = new Settings(properties::resolveProperty);
-        CoreSettings core = CoreSettings.read(settings);
+        // The same check as before Camel started (AsgerApplication), for `camel run`, which starts here.
+        CoreSettings core = AsgerSettings.read(settings).core();
         Registry registry = context.getRegistry();
 
         SqsClient sqs;
