@@ -10,7 +10,10 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.asger.config.LifecycleSettings;
 import io.asger.event.AsgEvent;
+import org.apache.camel.Exchange;
+import org.apache.camel.support.SynchronizationAdapter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,6 +37,10 @@ public class LifecycleHeartbeats implements AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private final Map<String, Heartbeat> running = new ConcurrentHashMap<>();
 
+    public LifecycleHeartbeats(LifecycleActions actions, LifecycleSettings settings) {
+        this(actions, settings.heartbeatSeconds());
+    }
+
     /** @param heartbeatSeconds the interval; 0 for half the hook's HeartbeatTimeout */
     public LifecycleHeartbeats(LifecycleActions actions, int heartbeatSeconds) {
         if (heartbeatSeconds < 0) {
@@ -52,8 +59,12 @@ public class LifecycleHeartbeats implements AutoCloseable {
 
     /** Starts heartbeats for the event's lifecycle action (none for an event without one). Returns at once. */
     public void start(AsgEvent event) {
+        begin(event);
+    }
+
+    private Heartbeat begin(AsgEvent event) {
         if (event == null || !event.isLifecycleAction() || scheduler.isShutdown()) {
-            return;
+            return null;
         }
         Heartbeat heartbeat = new Heartbeat(event);
         Heartbeat before = running.put(key(event), heartbeat);
@@ -62,6 +73,25 @@ public class LifecycleHeartbeats implements AutoCloseable {
         }
         // The interval may need a DescribeLifecycleHooks call: made here, not on the message's thread.
         scheduler.execute(heartbeat::schedule);
+        return heartbeat;
+    }
+
+    /**
+     * Starts heartbeats for the event's lifecycle action, and makes sure they stop when the exchange ends, however
+     * it ends (message-done stops them first; this covers a message that never gets there, e.g. when the DLQ could
+     * not be reached or asger stopped mid-chain).
+     */
+    public void start(AsgEvent event, Exchange exchange) {
+        Heartbeat heartbeat = begin(event);
+        if (heartbeat != null) {
+            exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
+                @Override
+                public void onDone(Exchange done) {
+                    running.remove(key(event), heartbeat);
+                    heartbeat.cancel();
+                }
+            });
+        }
     }
 
     /** Stops the event's heartbeats: none is sent after this returns (it waits for one on the wire). */
