@@ -1,5 +1,8 @@
 package io.asger;
 
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -7,6 +10,8 @@ import java.util.Map;
 
 import io.asger.config.AsgerProperties;
 import io.asger.config.AsgerSettings;
+import io.asger.config.CoreSettings;
+import io.asger.config.InvalidSettingException;
 import io.asger.config.RouteFiles;
 import org.slf4j.LoggerFactory;
 import org.apache.camel.main.Main;
@@ -34,6 +39,9 @@ public final class AsgerApplication {
      */
     public static Main create(Map<String, String> overrides, List<String> extraRoutes) {
         AsgerSettings settings = AsgerSettings.read(AsgerProperties.load(overrides));
+        if (settings.core().localMode()) {
+            requireFreeLocalPort(settings.core().localPort());
+        }
         Main main = new Main();
         main.setDefaultPropertyPlaceholderLocation(AsgerProperties.LOCATIONS);
         List<String> patterns = new ArrayList<>();
@@ -48,5 +56,18 @@ public final class AsgerApplication {
                 String.join(",", patterns), excluded.isEmpty() ? "none" : excluded);
         overrides.forEach(main::addOverrideProperty);
         return main;
+    }
+
+    /**
+     * Checked before Camel starts, so that a second asger on one machine gets the one configuration line, not the
+     * embedded queue's own bind errors and traces. (AsgerConfiguration still reports a port taken in between.)
+     */
+    static void requireFreeLocalPort(int port) {
+        try (ServerSocket probe = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+            probe.setReuseAddress(true);
+        } catch (IOException e) {
+            throw new InvalidSettingException(CoreSettings.LOCAL_PORT, "cannot serve the local queue on 127.0.0.1:"
+                    + port + " (" + e.getMessage() + "); is another asger running?");
+        }
     }
 }

@@ -4,6 +4,7 @@ import java.net.URI;
 
 import io.asger.aws.AwsClients;
 import io.asger.aws.SqsHeaderFilter;
+import io.asger.aws.UnfinishedMessageLog;
 import io.asger.config.AsgerSettings;
 import io.asger.config.CoreSettings;
 import io.asger.config.InvalidSettingException;
@@ -122,6 +123,7 @@ public class AsgerConfiguration implements CamelConfiguration {
         }
         registry.bind("sqsClient", sqs);
         registry.bind("sqsHeaderFilter", new SqsHeaderFilter());
+        registry.bind("unfinishedMessageLog", new UnfinishedMessageLog());
 
         registry.bind("asgEventNormalizer", new AsgEventNormalizer(settings.text(CoreSettings.GROUPS, "")));
         registry.bind("failures", new Failures());

@@ -27,7 +27,9 @@ class ConfigurationDocsTest {
 
     static final Pattern README_ROW = Pattern.compile(
             "^\\| `(asger\\.[a-z0-9.-]+)`(?: \\(`ASGER_[A-Z0-9_]+`\\))? \\| ([^|]*) \\| (.*) \\|$");
-    static final Pattern FACT = Pattern.compile("asger\\.[a-z0-9-]+(?:\\.[a-z0-9-]+)*[a-z0-9]|\\b(?:before|after)\\b");
+    /** The settings a meaning refers to, and an order between things a task deletes ("before the node"). */
+    static final Pattern FACT = Pattern.compile(
+            "asger\\.[a-z0-9-]+(?:\\.[a-z0-9-]+)*[a-z0-9*]|\\b(?:before|after) the (?:node|client)\\b");
 
     static Map<String, Documented> properties() throws IOException {
         Map<String, Documented> keys = new LinkedHashMap<>();
