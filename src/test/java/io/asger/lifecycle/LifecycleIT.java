@@ -123,6 +123,7 @@ class LifecycleIT {
             assertThat(TaskRecorder.calls()).containsExactlyInAnyOrder("first-down:i-00000001", "first-up:i-00000002",
                     "first-down:i-00000003");
             assertThat(app.dlq()).isEmpty();
+            assertThat(counted(app, "asger.lifecycle.completions", "result", "CONTINUE", "outcome", "completed")).isEqualTo(3);
         }
     }
 
@@ -154,6 +155,7 @@ class LifecycleIT {
                 assertThat(h.received()).isBefore(completion.received());
             });
             int sent = heartbeats.size();
+            assertThat(counted(app, "asger.lifecycle.heartbeats")).isEqualTo(sent);
             await().during(Duration.ofMillis(2500)).atMost(Duration.ofSeconds(5))
                     .until(() -> fake.calls("RecordLifecycleActionHeartbeat").size() == sent);
         }
@@ -181,6 +183,7 @@ class LifecycleIT {
             FakeAutoScaling.Call completion = awaitCompletion();
             app.awaitDrained(WAIT);
 
+            assertThat(counted(app, "asger.lifecycle.completions", "result", "ABANDON", "outcome", "completed")).isEqualTo(1);
             assertThat(completion.params()).containsEntry("LifecycleActionResult", "ABANDON")
                     .containsEntry("LifecycleActionToken", token(body)).containsEntry("InstanceId", INSTANCE);
             assertThat(completions()).hasSize(1);
@@ -294,6 +297,7 @@ class LifecycleIT {
             // The tasks succeeded: no failure result (ABANDON) is sent for them.
             assertThat(completions()).hasSize(1);
             assertThat(TaskRecorder.calls()).containsExactly("first-up:" + INSTANCE);
+            assertThat(counted(app, "asger.lifecycle.failures", "call", "CompleteLifecycleAction")).isEqualTo(1);
 
             app.send(dead.get(0).body());
             await().atMost(WAIT).until(() -> completions().size() == 2);
@@ -359,6 +363,14 @@ class LifecycleIT {
             assertThat(TaskRecorder.calls()).containsExactly("slow-down:" + INSTANCE);
             assertThat(fake.calls()).isEmpty();
         }
+    }
+
+    /** A counter of asger's metrics registry (as /observe/metrics reports it); 0 when it was never counted. */
+    private static double counted(AsgerTestApp app, String name, String... tags) {
+        var registry = app.context().getRegistry().lookupByNameAndType("metricsRegistry",
+                io.micrometer.core.instrument.MeterRegistry.class);
+        var counter = registry.find(name).tags(tags).counter();
+        return counter == null ? 0 : counter.count();
     }
 
     private static Instant sentAt(Message m) {
