@@ -10,6 +10,7 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 
 import io.asger.aws.AwsClients;
+import io.asger.errors.Failures;
 import io.asger.errors.PermanentFailure;
 import io.asger.errors.TransientFailure;
 import io.asger.event.AsgEvent;
@@ -29,8 +30,9 @@ import software.amazon.awssdk.services.autoscaling.model.LifecycleHook;
  * through one client per region made on first use; an event that names no region (a hook message sent straight to
  * SQS) uses asger's own region. In dry run it logs the exact call it would send and sends nothing, reads included.
  *
- * <p>Failures: AccessDenied is a {@link PermanentFailure} naming the IAM action asger lacks; throttling and 5xx are
- * left to the error handler's rules (transient). "No active Lifecycle Action found" is Auto Scaling's answer both for
+ * <p>Failures are classified by {@link Failures}, asger's one vocabulary (throttling and 5xx transient, other 4xx
+ * permanent); this class only adds words: AccessDenied becomes a {@link PermanentFailure} naming the IAM action asger
+ * lacks. "No active Lifecycle Action found" is Auto Scaling's answer both for
  * an action that is already over and, for a few seconds after the hook fires, for one that has not propagated yet;
  * DescribeAutoScalingInstances tells the two apart.
  */
@@ -181,13 +183,12 @@ public class LifecycleActions implements AutoCloseable {
                         event.getLifecycleHookName(), event.getGroupName(), regionName(event));
             }
         } catch (AwsServiceException e) {
-            meters.counter("asger.lifecycle.failures", "call", "DescribeLifecycleHooks").increment();
             RuntimeException f = failure("DescribeLifecycleHooks", "DescribeLifecycleHooks AutoScalingGroupName="
                     + event.getGroupName() + " LifecycleHookNames=" + event.getLifecycleHookName(), e);
             LOG.warn("Cannot read the heartbeat timeout of hook {} in group {} ({}): {}", event.getLifecycleHookName(),
                     event.getGroupName(), regionName(event), f.getMessage());
             // Remembered unless it may pass (throttling, 5xx): a missing permission or hook stays missing.
-            if (f instanceof PermanentFailure || e.statusCode() < 500 && !e.isThrottlingException()) {
+            if (!Failures.isTransient(e)) {
                 heartbeatTimeouts.put(key, Optional.empty());
             }
             return Optional.empty();
@@ -246,9 +247,7 @@ public class LifecycleActions implements AutoCloseable {
 
     /** The failure to throw for an AWS error: AccessDenied names the IAM action; the rest is left as it is. */
     private RuntimeException failure(String action, String call, AwsServiceException e) {
-        if (!action.equals("DescribeLifecycleHooks")) {
-            meters.counter("asger.lifecycle.failures", "call", action).increment();
-        }
+        meters.counter("asger.lifecycle.failures", "call", action).increment();
         String code = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
         if (code != null && ACCESS_DENIED.contains(code)) {
             return new PermanentFailure("Auto Scaling refused " + call + ": asger's IAM identity needs permission for "

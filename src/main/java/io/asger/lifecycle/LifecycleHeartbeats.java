@@ -151,7 +151,7 @@ public class LifecycleHeartbeats implements AutoCloseable {
                 if (cancelled) {
                     return;
                 }
-                LOG.info("Heartbeats every {} s for the lifecycle action of {} (hook {}, message {})",
+                LOG.debug("Heartbeats every {} s for the lifecycle action of {} (hook {}, message {})",
                         interval.toMillis() / 1000.0, event.getInstanceId(), event.getLifecycleHookName(), event.getMessageId());
                 long ms = interval.toMillis();
                 future = scheduler.scheduleAtFixedRate(this::beat, ms, ms, TimeUnit.MILLISECONDS);
