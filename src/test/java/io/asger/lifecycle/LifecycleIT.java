@@ -162,6 +162,22 @@ class LifecycleIT {
     }
 
     @Test
+    void heartbeatsCoverTheRetriesOfAFailingTask() {
+        TaskRecorder.failNext("first-down", 2, false);
+        try (AsgerTestApp app = app("asger.retry.delay-ms", "1500", "asger.retry.max-delay-ms", "1500",
+                "asger.lifecycle.heartbeat-seconds", "1")) {
+            app.send(TestEvents.lifecycleTerminating(INSTANCE, "web"));
+            FakeAutoScaling.Call completion = awaitCompletion();
+            app.awaitDrained(WAIT);
+
+            assertThat(TaskRecorder.calls()).hasSize(3);
+            assertThat(fake.calls("RecordLifecycleActionHeartbeat")).hasSizeGreaterThanOrEqualTo(2)
+                    .allSatisfy(h -> assertThat(h.received()).isBefore(completion.received()));
+            assertThat(completion.params()).containsEntry("LifecycleActionResult", "CONTINUE");
+        }
+    }
+
+    @Test
     void withoutASettingTheHeartbeatFollowsTheHooksTimeout() {
         fake.hook("web", "asger-hook", "autoscaling:EC2_INSTANCE_TERMINATING", 2);
         try (AsgerTestApp app = app("asger.tasks", "slow", "test.slow-task-ms", "3500")) {
