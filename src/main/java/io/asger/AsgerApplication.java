@@ -3,8 +3,6 @@ package io.asger;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -12,8 +10,6 @@ import io.asger.config.AsgerProperties;
 import io.asger.config.AsgerSettings;
 import io.asger.config.CoreSettings;
 import io.asger.config.InvalidSettingException;
-import io.asger.config.RouteFiles;
-import org.slf4j.LoggerFactory;
 import org.apache.camel.main.Main;
 
 /**
@@ -44,16 +40,11 @@ public final class AsgerApplication {
         }
         Main main = new Main();
         main.setDefaultPropertyPlaceholderLocation(AsgerProperties.LOCATIONS);
-        List<String> patterns = new ArrayList<>();
-        patterns.add(RouteFiles.includePattern(Path.of(settings.core().routesDir())));
-        patterns.addAll(extraRoutes);
-        main.configure().withRoutesIncludePattern(String.join(",", patterns));
-        String excluded = RouteFiles.excludePattern(settings.core().tasks());
-        if (!excluded.isEmpty()) {
-            main.configure().withRoutesExcludePattern(excluded);
+        // asger.routes-dir is loaded by AsgerConfiguration, inside Camel's lifecycle (io.asger.config.RouteFiles);
+        // Camel Main loads only what a caller adds (the tests' own task files).
+        if (!extraRoutes.isEmpty()) {
+            main.configure().withRoutesIncludePattern(String.join(",", extraRoutes));
         }
-        LoggerFactory.getLogger(AsgerApplication.class).info("Routes: {} (tasks that are off: {})",
-                String.join(",", patterns), excluded.isEmpty() ? "none" : excluded);
         overrides.forEach(main::addOverrideProperty);
         return main;
     }

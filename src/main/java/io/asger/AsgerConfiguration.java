@@ -8,6 +8,7 @@ import io.asger.aws.UnfinishedMessageLog;
 import io.asger.config.AsgerSettings;
 import io.asger.config.CoreSettings;
 import io.asger.config.InvalidSettingException;
+import io.asger.config.RouteFiles;
 import io.asger.config.Settings;
 import io.asger.errors.DeadLetterAttributes;
 import io.asger.errors.FailureRecorder;
@@ -136,6 +137,10 @@ public class AsgerConfiguration implements CamelConfiguration {
         registry.bind("messageWorkers", messageWorkers(context, core.concurrency()));
         bindLifecycleBeans(context, registry, all.lifecycle(), sqsQueueUrl(properties),
                 new Settings(properties::resolveProperty).bool(CoreSettings.DRY_RUN, false));
+
+        // The route files last: their beans and endpoints may refer to the beans above.
+        LOG.info("Routes from {}: {}", String.join(",", RouteFiles.patterns(java.nio.file.Path.of(core.routesDir()))),
+                String.join(",", RouteFiles.load(context, core)));
 
         TaskChain chain = new TaskChain(core.tasks());
         registry.bind("taskChain", chain);

@@ -19,7 +19,7 @@ public record Route53Settings(String zoneId, String recordName, String address, 
     public static final String REQUESTS_PER_SECOND = "asger.route53.requests-per-second";
     public static final String MAX_ATTEMPTS = "asger.route53.max-attempts";
 
-    private static final Pattern ZONE = Pattern.compile("(/?hostedzone/)?Z[A-Z0-9]{1,32}");
+    private static final Pattern ZONE = Pattern.compile("(/?hostedzone/)?[A-Z0-9]{1,32}");
 
     /** Notes every bad route53 setting in {@code s}; see {@link AsgerSettings#read}. */
     public static Route53Settings read(Settings s) {

@@ -56,11 +56,12 @@ class TaskSettingsTest {
     void badValuesOfTheTaskBeansAreConfigurationErrors() {
         InvalidSettingException e = refused(Map.of("asger.tasks", "chef,route53,consul",
                 "asger.chef.sign-version", "2.0", "asger.chef.search-query", "name:web",
-                "asger.route53.zone-id", "Z123", "asger.route53.requests-per-second", "0",
+                "asger.route53.zone-id", "z-123", "asger.route53.requests-per-second", "0",
                 "asger.route53.ttl", "-1", "asger.route53.batch-window-ms", "soon", "asger.route53.address", "elastic",
                 "asger.consul.url", "notaurl"));
         assertThat(e.lines()).anySatisfy(l -> assertThat(l).startsWith("asger.chef.sign-version: must be one of 1.0, 1.1, 1.3, was '2.0'"))
                 .anySatisfy(l -> assertThat(l).startsWith("asger.chef.search-query: must contain {instanceId}"))
+                .anySatisfy(l -> assertThat(l).startsWith("asger.route53.zone-id: must be a hosted zone id such as Z0123456789EXAMPLE, was 'z-123'"))
                 .anySatisfy(l -> assertThat(l).startsWith("asger.route53.requests-per-second: must be from 0.1 to 100.0, was 0"))
                 .anySatisfy(l -> assertThat(l).startsWith("asger.route53.ttl: must be from 0 to 604800, was -1"))
                 .anySatisfy(l -> assertThat(l).startsWith("asger.route53.batch-window-ms: must be a whole number"))
