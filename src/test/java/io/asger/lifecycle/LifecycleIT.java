@@ -194,10 +194,11 @@ class LifecycleIT {
         TaskRecorder.failNext("first-up", 100, true);
         String body = TestEvents.sns(TestEvents.lifecycleLaunching(INSTANCE, "web"));
         try (AsgerTestApp app = app()) {
-            app.send(body);
+            String id = app.send(body);
             List<Message> dead = app.awaitDlq(1, WAIT);
             FakeAutoScaling.Call completion = awaitCompletion();
             app.awaitDrained(WAIT);
+            assertThat(app.logText()).contains("Finished message " + id + ": dead-lettered");
 
             assertThat(counted(app, "asger.lifecycle.completions", "result", "ABANDON", "outcome", "completed")).isEqualTo(1);
             assertThat(completion.params()).containsEntry("LifecycleActionResult", "ABANDON")
@@ -226,6 +227,42 @@ class LifecycleIT {
     }
 
     @Test
+    void aFailureResultMetByTheRaceIsRetriedInPlaceAfterTheDeadLetter() {
+        TaskRecorder.failNext("first-up", 100, true);
+        fake.instance(INSTANCE, "web", "Pending:Wait");
+        fake.fail("CompleteLifecycleAction", 1, 400, "ValidationError", "No active Lifecycle Action found with token x");
+        try (AsgerTestApp app = app()) {
+            app.send(TestEvents.lifecycleLaunching(INSTANCE, "web"));
+            app.awaitDlq(1, WAIT);
+            await().atMost(WAIT).until(() -> "Pending:Proceed".equals(fake.lifecycleState(INSTANCE)));
+            app.awaitDrained(WAIT);
+
+            assertThat(completionCalls()).containsExactly(
+                    "CompleteLifecycleAction", "DescribeAutoScalingInstances", "CompleteLifecycleAction");
+            assertThat(completions()).allSatisfy(c -> assertThat(c.param("LifecycleActionResult")).isEqualTo("ABANDON"));
+            assertThat(app.dlq()).hasSize(1);
+        }
+    }
+
+    @Test
+    void aFailureResultThatCannotBeSentIsLoggedAndTheDeadLetteredMessageStillLeavesTheQueue() {
+        TaskRecorder.failNext("first-down", 100, true);
+        fake.fail("CompleteLifecycleAction", 1, 403, "AccessDenied", "not authorized to perform: autoscaling:CompleteLifecycleAction");
+        try (AsgerTestApp app = app()) {
+            String id = app.send(TestEvents.lifecycleTerminating(INSTANCE, "web"));
+            app.awaitDlq(1, WAIT);
+            app.awaitDrained(WAIT);
+
+            assertThat(completions()).hasSize(1);
+            assertThat(app.dlq()).hasSize(1);
+            assertThat(app.logText()).contains("Lifecycle action of message " + id + " not completed with CONTINUE"
+                    + " (dead-lettered): Auto Scaling refused CompleteLifecycleAction")
+                    .contains("needs permission for autoscaling:CompleteLifecycleAction")
+                    .contains("Finished message " + id + ": dead-lettered");
+        }
+    }
+
+    @Test
     void failureResultsFollowTheirSettings() {
         TaskRecorder.failNext("first-down", 100, true);
         try (AsgerTestApp app = app("asger.lifecycle.terminate-failure-result", "ABANDON")) {
@@ -241,13 +278,14 @@ class LifecycleIT {
         String body = TestEvents.lifecycleTerminating(INSTANCE, "web")
                 .replace("\"Destination\":\"EC2\"", "\"Destination\":\"WarmPool\"");
         try (AsgerTestApp app = app()) {
-            app.send(body);
+            String id = app.send(body);
             FakeAutoScaling.Call completion = awaitCompletion();
             app.awaitDrained(WAIT);
 
             assertThat(completion.params()).containsEntry("LifecycleActionResult", "CONTINUE")
                     .containsEntry("LifecycleActionToken", token(body));
             assertThat(TaskRecorder.calls()).isEmpty();
+            assertThat(app.logText()).contains("Finished message " + id + ": ignored");
             assertThat(fake.calls("RecordLifecycleActionHeartbeat")).isEmpty();
         }
     }
