@@ -72,7 +72,7 @@ public class AsgerConfiguration implements CamelConfiguration {
             boolean dryRun) throws Exception {
         LifecycleActions actions = new LifecycleActions(queueUrl);
         actions.setDryRun(dryRun);
-        actions.setMeterRegistry(registry.lookupByNameAndType("metricsRegistry", MeterRegistry.class));
+        actions.setMeterRegistryLookup(() -> registry.lookupByNameAndType("metricsRegistry", MeterRegistry.class));
         LifecycleHeartbeats heartbeats = new LifecycleHeartbeats(actions, settings);
         registry.bind("lifecycleActions", actions);
         registry.bind("lifecycleHeartbeats", heartbeats);

@@ -64,7 +64,8 @@ public class LifecycleActions implements AutoCloseable {
     private final Map<String, Optional<Duration>> heartbeatTimeouts = new ConcurrentHashMap<>();
     private volatile Optional<Region> homeRegion;
     private boolean dryRun;
-    private MeterRegistry meters = new SimpleMeterRegistry();
+    private Supplier<MeterRegistry> meterLookup = SimpleMeterRegistry::new;
+    private volatile MeterRegistry meters;
 
     /** Clients from {@link AwsClients}; asger's own region from the SDK's chain, else the queue URL. */
     public LifecycleActions(String queueUrl) {
@@ -86,7 +87,27 @@ public class LifecycleActions implements AutoCloseable {
     }
 
     public void setMeterRegistry(MeterRegistry meters) {
-        this.meters = meters;
+        this.meterLookup = () -> meters;
+    }
+
+    /**
+     * Where the counters go, looked up on first use: the registry Camel's micrometer component uses (bean
+     * metricsRegistry) may be bound after this bean is made.
+     */
+    public void setMeterRegistryLookup(Supplier<MeterRegistry> lookup) {
+        this.meterLookup = lookup;
+    }
+
+    private MeterRegistry meters() {
+        MeterRegistry m = meters;
+        if (m == null) {
+            m = meterLookup.get();
+            if (m == null) {
+                m = new SimpleMeterRegistry();
+            }
+            meters = m;
+        }
+        return m;
     }
 
     /**
@@ -140,12 +161,12 @@ public class LifecycleActions implements AutoCloseable {
                     .lifecycleHookName(event.getLifecycleHookName())
                     .lifecycleActionToken(event.getLifecycleActionToken())
                     .instanceId(event.getInstanceId()));
-            meters.counter("asger.lifecycle.heartbeats").increment();
+            meters().counter("asger.lifecycle.heartbeats").increment();
             LOG.debug("Heartbeat sent: {} (message {})", call, event.getMessageId());
             return true;
         } catch (AwsServiceException e) {
             if (isNoActiveAction(e)) {
-                meters.counter("asger.lifecycle.failures", "call", "RecordLifecycleActionHeartbeat").increment();
+                meters().counter("asger.lifecycle.failures", "call", "RecordLifecycleActionHeartbeat").increment();
                 LOG.warn("Heartbeat refused, the lifecycle action is over (expired or completed elsewhere): {}"
                         + " (message {}): {}", call, event.getMessageId(), message(e));
                 return false;
@@ -193,7 +214,7 @@ public class LifecycleActions implements AutoCloseable {
             }
             return Optional.empty();
         } catch (RuntimeException e) {
-            meters.counter("asger.lifecycle.failures", "call", "DescribeLifecycleHooks").increment();
+            meters().counter("asger.lifecycle.failures", "call", "DescribeLifecycleHooks").increment();
             LOG.warn("Cannot read the heartbeat timeout of hook {} in group {} ({}): {}", event.getLifecycleHookName(),
                     event.getGroupName(), regionName(event), e.toString());
             return Optional.empty();
@@ -247,7 +268,7 @@ public class LifecycleActions implements AutoCloseable {
 
     /** The failure to throw for an AWS error: AccessDenied names the IAM action; the rest is left as it is. */
     private RuntimeException failure(String action, String call, AwsServiceException e) {
-        meters.counter("asger.lifecycle.failures", "call", action).increment();
+        meters().counter("asger.lifecycle.failures", "call", action).increment();
         String code = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
         if (code != null && ACCESS_DENIED.contains(code)) {
             return new PermanentFailure("Auto Scaling refused " + call + ": asger's IAM identity needs permission for "
@@ -262,7 +283,7 @@ public class LifecycleActions implements AutoCloseable {
     }
 
     private Completion count(String result, Completion completion) {
-        meters.counter("asger.lifecycle.completions", "result", result, "outcome", completion.word()).increment();
+        meters().counter("asger.lifecycle.completions", "result", result, "outcome", completion.word()).increment();
         return completion;
     }
 
