@@ -125,6 +125,9 @@ public final class AsgerTestApp implements AutoCloseable {
         all.put("asger.poll-wait-seconds", "1");
         // Health and metrics on a port of its own: tests run side by side on one machine.
         all.put("camel.management.port", String.valueOf(freePort()));
+        // Lifecycle actions would be completed against real Auto Scaling: the tests that drive them
+        // (io.asger.lifecycle.LifecycleIT) turn this on with FakeAutoScaling as the endpoint.
+        all.put("asger.lifecycle.complete", "false");
         all.putAll(properties);
         long logStart = logSize();
         Main main = AsgerApplication.create(all, extraRouteFiles);
