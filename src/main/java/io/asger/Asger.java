@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
+import io.asger.cli.NotRunningException;
 import io.asger.cli.ReplayCommand;
 import io.asger.cli.SendCommand;
 import io.asger.cli.UsageException;
@@ -21,7 +22,8 @@ public final class Asger {
 
     static final String USAGE = """
             usage: java -jar asger.jar [run]                  consume the queue and run the task chains
-                   java -jar asger.jar send FILE...           send event files to the queue (asger.queue-url)
+                   java -jar asger.jar send [--raw] FILE...   send event files to the queue (asger.queue-url); each is
+                                                             checked first, --raw sends what asger would refuse
                    java -jar asger.jar replay [--count N] [--list]
                                                              move dead letters (asger.dlq-url) back to the queue
             settings: application.properties in the working directory, -Dasger.x=..., or ASGER_X environment variables""";
@@ -62,6 +64,9 @@ public final class Asger {
         } catch (InvalidSettingException e) {
             printSettingErrors(e);
             return 78;
+        } catch (NotRunningException e) {
+            System.err.println("asger: " + e.getMessage());
+            return 69;
         } catch (UsageException e) {
             System.err.println("asger: " + e.getMessage() + "\n" + USAGE);
             return 64;
