@@ -243,7 +243,7 @@ class JarIT {
             assertThat(daemon.waitFor(60, TimeUnit.SECONDS)).isTrue();
         }
         assertThat(read(log)).containsPattern("message=[0-9a-f-]+ instance=i-0123456789abcdef0 group=web type=UP task=log - up: instance")
-                .containsPattern("message=[0-9a-f-]+ instance=i-0123456789abcdef0 group=web type=UP task=log - Finished message");
+                .containsPattern("message=[0-9a-f-]+ instance=i-0123456789abcdef0 group=web type=UP task=\\S+ - Finished message");
     }
 
     private Process start(List<String> jvmArgs, Map<String, String> env, Path log) throws IOException {
