@@ -68,8 +68,26 @@ public final class AwsClients {
         return Ec2Client.builder().httpClientBuilder(ApacheHttpClient.builder()).build();
     }
 
+    /** EC2 in {@code region}; null: the configured region. */
+    public static Ec2Client ec2(Region region) {
+        var builder = Ec2Client.builder().httpClientBuilder(ApacheHttpClient.builder());
+        if (region != null) {
+            builder.region(region);
+        }
+        return builder.build();
+    }
+
     public static AutoScalingClient autoScaling() {
         return AutoScalingClient.builder().httpClientBuilder(ApacheHttpClient.builder()).build();
+    }
+
+    /** Auto Scaling in {@code region}; null: the configured region. */
+    public static AutoScalingClient autoScaling(Region region) {
+        var builder = AutoScalingClient.builder().httpClientBuilder(ApacheHttpClient.builder());
+        if (region != null) {
+            builder.region(region);
+        }
+        return builder.build();
     }
 
     static Optional<Region> configuredRegion() {
