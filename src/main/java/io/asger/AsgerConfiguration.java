@@ -3,6 +3,7 @@ package io.asger;
 import java.net.URI;
 
 import io.asger.aws.AwsClients;
+import io.asger.aws.QueueReceiveFailures;
 import io.asger.aws.SqsHeaderFilter;
 import io.asger.config.CoreSettings;
 import io.asger.config.InvalidSettingException;
@@ -81,10 +82,11 @@ public class AsgerConfiguration implements CamelConfiguration {
                     + "java -jar target/asger.jar send examples/events/terminate-sns.json");
         } else {
             URI queueUrl = core.queueUrl().orElseThrow();
-            sqs = AwsClients.sqs(queueUrl);
+            sqs = AwsClients.sqs(queueUrl, core.dlqUrl().orElse(null));
         }
         registry.bind("sqsClient", sqs);
         registry.bind("sqsHeaderFilter", new SqsHeaderFilter());
+        registry.bind("queueReceiveFailures", new QueueReceiveFailures());
 
         registry.bind("asgEventNormalizer", new AsgEventNormalizer(settings.text(CoreSettings.GROUPS, "")));
         registry.bind("failures", new Failures());

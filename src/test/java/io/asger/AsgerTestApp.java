@@ -66,9 +66,16 @@ public final class AsgerTestApp implements AutoCloseable {
         // What an operator does with AWS_ENDPOINT_URL_SQS / AWS_REGION / AWS_ACCESS_KEY_ID, as system properties.
         System.setProperty("aws.endpointUrlSqs", sqsEndpoint.toString());
         System.setProperty("aws.region", "us-east-1");
-        System.setProperty("aws.accessKeyId", "test");
-        System.setProperty("aws.secretAccessKey", "test");
+        // Kept when a test set its own (SecretsNeverLoggedIT uses ones it can search the logs for).
+        setIfAbsent("aws.accessKeyId", "test");
+        setIfAbsent("aws.secretAccessKey", "test");
         return sqsEndpoint;
+    }
+
+    private static void setIfAbsent(String property, String value) {
+        if (System.getProperty(property) == null) {
+            System.setProperty(property, value);
+        }
     }
 
     /** A new queue on the embedded server (for tests that need one of their own). */

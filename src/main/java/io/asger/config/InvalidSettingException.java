@@ -10,6 +10,16 @@ public class InvalidSettingException extends IllegalArgumentException {
         this.setting = setting;
     }
 
+    private InvalidSettingException(String variable, String message, boolean environmentOnly) {
+        super(message);
+        this.setting = variable;
+    }
+
+    /** A setting that only the environment gives (AWS_REGION, read by the AWS SDK): named as such. */
+    public static InvalidSettingException forVariable(String variable, String problem) {
+        return new InvalidSettingException(variable, variable + ": " + problem, true);
+    }
+
     public String getSetting() {
         return setting;
     }
