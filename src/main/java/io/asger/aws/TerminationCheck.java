@@ -9,6 +9,7 @@ import java.util.function.Function;
 import io.asger.errors.PermanentFailure;
 import io.asger.errors.TransientFailure;
 import io.asger.event.AsgEvent;
+import io.micrometer.core.instrument.MeterRegistry;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.regions.Region;
@@ -31,8 +32,13 @@ public final class TerminationCheck implements AutoCloseable {
     static final String DESCRIBE_INSTANCES = "ec2:DescribeInstances";
     static final String DESCRIBE_ASG_INSTANCES = "autoscaling:DescribeAutoScalingInstances";
 
+    static final String METRIC = "asger.termination.checks";
+
     private final Function<Region, Ec2Client> ec2Factory;
     private final Function<Region, AutoScalingClient> autoScalingFactory;
+    private boolean enabled = true;
+    private Region defaultRegion;
+    private MeterRegistry metrics;
     private final Map<Optional<Region>, Ec2Client> ec2 = new ConcurrentHashMap<>();
     private final Map<Optional<Region>, AutoScalingClient> autoScaling = new ConcurrentHashMap<>();
 
@@ -47,6 +53,21 @@ public final class TerminationCheck implements AutoCloseable {
         this.autoScalingFactory = autoScalingFactory;
     }
 
+    /** asger.verify-termination; off in local mode. Off, every instance passes unchecked. */
+    public void setEnabled(boolean enabled) {
+        this.enabled = enabled;
+    }
+
+    /** The region to ask when an event names none (the queue's). */
+    public void setDefaultRegion(Region region) {
+        this.defaultRegion = region;
+    }
+
+    /** Counts each check in {@value #METRIC}, tag result: going-away, refused or failed. */
+    public void setMetrics(MeterRegistry metrics) {
+        this.metrics = metrics;
+    }
+
     /**
      * @return why the instance counts as going away, for the log (e.g. "EC2 state terminated")
      * @throws PermanentFailure the instance is not going away, or asger may not ask
@@ -57,10 +78,30 @@ public final class TerminationCheck implements AutoCloseable {
     }
 
     public String confirm(String instanceId, String regionName) {
+        if (!enabled) {
+            return "not checked (asger.verify-termination is off)";
+        }
+        String result = "failed";
+        try {
+            String reason = check(instanceId, regionName);
+            result = "going-away";
+            return reason;
+        } catch (PermanentFailure e) {
+            result = e.getMessage().startsWith("instance ") ? "refused" : "failed";
+            throw e;
+        } finally {
+            if (metrics != null) {
+                metrics.counter(METRIC, "result", result).increment();
+            }
+        }
+    }
+
+    private String check(String instanceId, String regionName) {
         if (instanceId == null) {
             throw new PermanentFailure("no instance id: cannot check that the instance is going away");
         }
-        Optional<Region> region = Optional.ofNullable(regionName).filter(r -> !r.isBlank()).map(Region::of);
+        Optional<Region> region = Optional.ofNullable(regionName).filter(r -> !r.isBlank()).map(Region::of)
+                .or(() -> Optional.ofNullable(defaultRegion));
         Optional<Instance> instance = describeInstance(instanceId, region);
         if (instance.isEmpty()) {
             return "EC2 does not know " + instanceId + " (terminated some time ago)";

@@ -29,6 +29,15 @@ public final class SnsSignatureVerifier {
     private final ObjectMapper mapper = new ObjectMapper(JsonFactory.builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build());
 
+    /** A verifier that lets everything pass: asger.sns.verify-signatures=false, or local mode. */
+    public static SnsSignatureVerifier off() {
+        return new SnsSignatureVerifier(null, Set.of());
+    }
+
+    public boolean isOn() {
+        return certificates != null;
+    }
+
     /** @param topicArns asger.sns.topic-arns; empty: every topic */
     public SnsSignatureVerifier(SigningCertificates certificates, Set<String> topicArns) {
         this.certificates = certificates;
@@ -42,6 +51,9 @@ public final class SnsSignatureVerifier {
      * @throws io.asger.errors.TransientFailure its certificate could not be fetched
      */
     public void verify(String body, String messageId) {
+        if (certificates == null) {
+            return;
+        }
         JsonNode envelope;
         try {
             envelope = body == null ? null : mapper.readTree(body);
