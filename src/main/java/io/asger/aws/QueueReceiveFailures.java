@@ -7,8 +7,6 @@ import java.time.Instant;
 import io.asger.errors.Failures;
 import org.apache.camel.Consumer;
 import org.apache.camel.Endpoint;
-import org.apache.camel.Exchange;
-import org.apache.camel.spi.ExceptionHandler;
 import org.apache.camel.spi.PollingConsumerPollStrategy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,11 +22,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Camel's own backoff options (backoffErrorThreshold, backoffMultiplier) skip a number of polls counted across
  * all concurrent consumers, so their wait shrinks as asger.concurrency grows; this one is measured in time.
- *
- * <p>Also the consumer's handler for its other errors (a failed delete, a message whose dead-lettering failed), which
- * it logs the same way: one line, the message id, the cause.
+ * Camel hands the same failure to the consumer's exception handler next (io.asger.aws.UnfinishedMessageLog), which
+ * leaves it to this line.
  */
-public class QueueReceiveFailures implements PollingConsumerPollStrategy, ExceptionHandler {
+public class QueueReceiveFailures implements PollingConsumerPollStrategy {
 
     static final Duration FIRST_DELAY = Duration.ofSeconds(1);
     static final Duration MAX_DELAY = Duration.ofSeconds(60);
@@ -94,28 +91,6 @@ public class QueueReceiveFailures implements PollingConsumerPollStrategy, Except
     static Duration delay(int failures) {
         long seconds = FIRST_DELAY.toSeconds() << Math.min(failures - 1, 20);
         return seconds >= MAX_DELAY.toSeconds() ? MAX_DELAY : Duration.ofSeconds(seconds);
-    }
-
-    @Override
-    public void handleException(Throwable exception) {
-        handleException(null, null, exception);
-    }
-
-    @Override
-    public void handleException(String message, Throwable exception) {
-        handleException(message, null, exception);
-    }
-
-    @Override
-    public void handleException(String message, Exchange exchange, Throwable exception) {
-        String cause = describe(exception);
-        if (exchange == null && message != null && message.startsWith("Failed polling")) {
-            // Said already, in rollback.
-            return;
-        }
-        String id = exchange == null ? null : exchange.getMessage().getHeader("CamelAwsSqsMessageId", String.class);
-        LOG.warn("{}{}: {}", message == null ? "SQS consumer error" : message.replaceFirst("\\.? ?This exception is ignored\\.?", ""),
-                id == null ? "" : " (message " + id + ")", cause);
     }
 
     /** The innermost cause's class and message, and the outermost message when it says more. */
