@@ -3,6 +3,13 @@ package io.asger;
 import java.net.URI;
 
 import io.asger.aws.AwsClients;
+import io.asger.aws.TerminationCheck;
+import io.asger.config.TrustSettings;
+import io.asger.event.AccountAllowList;
+import io.asger.sns.SigningCertificates;
+import io.asger.sns.SnsSignatureVerifier;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
 import io.asger.aws.QueueReceiveFailures;
 import io.asger.aws.SqsHeaderFilter;
 import io.asger.aws.UnfinishedMessageLog;
@@ -58,12 +65,41 @@ public class AsgerConfiguration implements CamelConfiguration {
         return context.getExecutorServiceManager().newThreadPool(AsgerConfiguration.class, "asger-worker", profile);
     }
 
+    /**
+     * What asger checks before it believes a message: the SNS signature (in route-by-event-type), the account, and
+     * that a terminated instance is really going away (in run-task-chain). Local mode, for trying asger out with the
+     * unsigned examples and no AWS, turns both checks off; dry run keeps them.
+     */
+    static void bindTrustChecks(Registry registry, TrustSettings trust, boolean localMode, SqsClient sqs)
+            throws java.io.IOException, java.security.GeneralSecurityException {
+        boolean verifySignatures = trust.verifySignatures() && !localMode;
+        boolean verifyTermination = trust.verifyTermination() && !localMode;
+        registry.bind("snsSignatureVerifier", verifySignatures
+                ? new SnsSignatureVerifier(SigningCertificates.create(trust.certificateUrlPattern(), trust.caFile(),
+                        Clock.systemUTC()), trust.topicArns())
+                : SnsSignatureVerifier.off());
+        registry.bind("accountAllowList", new AccountAllowList(trust.accounts()));
+        TerminationCheck check = new TerminationCheck();
+        check.setEnabled(verifyTermination);
+        check.setDefaultRegion(sqs.serviceClientConfiguration().region());
+        check.setMetrics(registry.lookupByNameAndType("metricsRegistry", MeterRegistry.class));
+        registry.bind("terminationCheck", check);
+        if (!localMode && !trust.verifySignatures()) {
+            LOG.warn("{} is false: SNS envelopes are believed without checking who wrote them", TrustSettings.VERIFY_SIGNATURES);
+        }
+        if (!localMode && !trust.verifyTermination()) {
+            LOG.warn("{} is false: a terminate event is believed without asking AWS whether the instance is going away",
+                    TrustSettings.VERIFY_TERMINATION);
+        }
+    }
+
     @Override
     public void configure(CamelContext context) throws Exception {
         PropertiesComponent properties = context.getPropertiesComponent();
         Settings settings = new Settings(properties::resolveProperty);
         // The same check as before Camel started (AsgerApplication), for `camel run`, which starts here.
-        CoreSettings core = AsgerSettings.read(settings).core();
+        AsgerSettings all = AsgerSettings.read(settings);
+        CoreSettings core = all.core();
         Registry registry = context.getRegistry();
 
         SqsClient sqs;
@@ -82,7 +118,9 @@ public class AsgerConfiguration implements CamelConfiguration {
             // Local mode is for trying asger out: nothing it does may touch a real Chef server, zone or catalog.
             properties.addOverrideProperty(CoreSettings.DRY_RUN, "true");
             sqs = AwsClients.localSqs(LocalQueues.endpoint(local.port()));
-            LOG.info("Local mode (no asger.queue-url set): dry-run is on. Send an event with:\n    "
+            LOG.info("Local mode (no asger.queue-url set): dry-run is on, and SNS signatures and instance states are not"
+                    + " checked (asger.sns.verify-signatures, asger.verify-termination), so the unsigned examples work."
+                    + " Send an event with:\n    "
                     + (core.localPort() == 9324 ? "" : "ASGER_LOCAL_PORT=" + core.localPort() + " ")
                     + "java -jar target/asger.jar send examples/events/terminate-sns.json");
         } else {
@@ -103,6 +141,8 @@ public class AsgerConfiguration implements CamelConfiguration {
         }
 
         registry.bind("messageWorkers", messageWorkers(context, core.concurrency()));
+
+        bindTrustChecks(registry, all.trust(), core.localMode(), sqs);
 
         // The route files last: their beans and endpoints may refer to the beans above.
         LOG.info("Routes from {}: {}", String.join(",", RouteFiles.patterns(java.nio.file.Path.of(core.routesDir()))),

@@ -50,6 +50,8 @@ class JarIT {
             Awaitility.await().atMost(Duration.ofSeconds(30))
                     .until(() -> read(log).contains("handled in "));
             assertThat(read(log)).contains("down: instance i-0123456789abcdef0 terminated in group web")
+                    // The example is unsigned, and no EC2 knows the instance: local mode checks neither, and says so.
+                    .contains("SNS signatures and instance states are not checked")
                     // The one "done" line of the message (message-done), in place of the old "tasks [log] done".
                     .containsPattern("Finished message [^:]+: handled in \\d+ ms, tasks \\[log\\], event DOWN instance=i-0123456789abcdef0 group=web")
                     .contains("dry-run true")
