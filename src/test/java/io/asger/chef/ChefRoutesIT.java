@@ -240,6 +240,36 @@ class ChefRoutesIT {
     }
 
     @Test
+    void aRequestIsSentOnceEvenWhenHttpClientWouldRetryIt() throws Exception {
+        // Apache HttpClient retries an idempotent request (DELETE) once by itself after a 503; asger's error handler
+        // must be the only one retrying (io.asger.errors.NoHttpClientRetries), so one attempt is one request.
+        AtomicInteger deletes = new AtomicInteger();
+        com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.createContext("/", exchange -> {
+            byte[] answer = "{\"total\":1,\"rows\":[{\"data\":{\"name\":\"web-1\"}}]}".getBytes();
+            if ("DELETE".equals(exchange.getRequestMethod())) {
+                deletes.incrementAndGet();
+                exchange.getResponseHeaders().add("Retry-After", "1");
+                exchange.sendResponseHeaders(503, -1);
+            } else {
+                exchange.sendResponseHeaders(200, answer.length);
+                exchange.getResponseBody().write(answer);
+            }
+            exchange.close();
+        });
+        server.start();
+        try {
+            assertThatThrownBy(() -> chefDown("i-0000000000000d503",
+                    settings("asger.chef.url", "http://127.0.0.1:" + server.getAddress().getPort())))
+                    .hasRootCauseInstanceOf(io.asger.errors.TransientFailure.class).hasStackTraceContaining("answered 503");
+            assertThat(deletes).hasValue(1);
+        } finally {
+            server.stop(0);
+        }
+    }
+
+    @Test
     void tlsIsVerifiedAndAPrivateCaIsTrustedFromAPemBundleOrAPkcs12Store() throws Exception {
         try (Goiardi tlsChef = Goiardi.startWithTls()) {
             tlsChef.createNode("tls-1", Map.of("ec2", Map.of("instance_id", "i-0000000000000f007")), List.of());
