@@ -6,6 +6,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
+import io.asger.errors.Failures;
 import io.asger.errors.PermanentFailure;
 import io.asger.errors.TransientFailure;
 import io.asger.event.AsgEvent;
@@ -130,7 +131,7 @@ public final class TerminationCheck implements AutoCloseable {
                     .findFirst();
         } catch (AwsServiceException e) {
             // Terminated instances stay visible for about an hour; after that EC2 answers with this code.
-            if ("InvalidInstanceID.NotFound".equals(code(e))) {
+            if ("InvalidInstanceID.NotFound".equals(Failures.awsErrorCode(e))) {
                 return Optional.empty();
             }
             throw failure(DESCRIBE_INSTANCES, instanceId, region, e);
@@ -149,9 +150,13 @@ public final class TerminationCheck implements AutoCloseable {
         }
     }
 
+    /**
+     * Unlike a task's AWS call, every error but a refused permission is transient here, a 4xx included: whatever
+     * went wrong, "proceed" is never the answer, so the message waits for its retries and then the DLQ.
+     */
     private static RuntimeException failure(String action, String instanceId, Optional<Region> region, SdkException e) {
         String where = region.map(r -> " in " + r.id()).orElse("");
-        String code = e instanceof AwsServiceException aws ? code(aws) : null;
+        String code = e instanceof AwsServiceException aws ? Failures.awsErrorCode(aws) : null;
         if (code != null && (code.equals("UnauthorizedOperation") || code.startsWith("AccessDenied"))) {
             return new PermanentFailure("asger may not call " + action + where + " (" + code + "): grant it that IAM "
                     + "action, without which it cannot check that " + instanceId + " is going away");
@@ -159,10 +164,6 @@ public final class TerminationCheck implements AutoCloseable {
         return new TransientFailure("cannot check that " + instanceId + " is going away: " + action + where
                 + " failed: " + (code == null ? e.getMessage() : code + " " + ((AwsServiceException) e).awsErrorDetails()
                 .errorMessage()), e);
-    }
-
-    private static String code(AwsServiceException e) {
-        return e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
     }
 
     private static <C> C client(Map<Optional<Region>, C> clients, Function<Region, C> factory, Optional<Region> region) {
