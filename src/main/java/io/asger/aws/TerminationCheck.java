@@ -104,6 +104,15 @@ public final class TerminationCheck implements AutoCloseable {
         Optional<Region> region = Optional.ofNullable(regionName).filter(r -> !r.isBlank()).map(Region::of)
                 .or(() -> Optional.ofNullable(defaultRegion));
         Optional<Instance> instance = describeInstance(instanceId, region);
+        if (instance.isEmpty() && defaultRegion != null && !region.equals(Optional.of(defaultRegion))) {
+            // The region comes from the message: an unsigned one could name a region where the instance does not
+            // exist, to pass as long gone. Ask asger's own region too; there it may be running.
+            Optional<Instance> home = describeInstance(instanceId, Optional.of(defaultRegion));
+            if (home.isPresent()) {
+                instance = home;
+                region = Optional.of(defaultRegion);
+            }
+        }
         if (instance.isEmpty()) {
             return "EC2 does not know " + instanceId + " (terminated some time ago)";
         }

@@ -164,6 +164,19 @@ class TerminationCheckIT {
     }
 
     @Test
+    void anEventNamingAnotherRegionCannotPassARunningInstanceOffAsGone() {
+        String group = "web-" + UUID.randomUUID();
+        String id = groupInstance(group);
+        check.setDefaultRegion(Region.US_EAST_1);
+        // In eu-west-1 EC2 does not know it; in asger's own region it is running.
+        assertThatThrownBy(() -> check.confirm(id, "eu-west-1"))
+                .isInstanceOf(PermanentFailure.class)
+                .hasMessage("instance " + id + " is running (state running, Auto Scaling InService in group " + group
+                        + "): refusing to clean it up");
+        assertThat(check.confirm("i-0123456789abcdef0", "eu-west-1")).startsWith("EC2 does not know");
+    }
+
+    @Test
     void aRefusedPermissionIsPermanentAndNamesTheIamAction() {
         String id = plainInstance();
         fakeAutoScaling.fail("DescribeAutoScalingInstances", 1, 403, "AccessDenied",
