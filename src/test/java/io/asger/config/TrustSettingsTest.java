@@ -27,6 +27,17 @@ class TrustSettingsTest {
     }
 
     @Test
+    void theShippedDefaultIsTheCodesPattern() throws Exception {
+        java.util.Properties shipped = new java.util.Properties();
+        try (var in = Files.newBufferedReader(Path.of("src/main/resources/application.properties"))) {
+            shipped.load(in);
+        }
+        assertThat(shipped.getProperty(TrustSettings.CERTIFICATE_URL_PATTERN))
+                .isEqualTo(TrustSettings.DEFAULT_CERTIFICATE_URL_PATTERN)
+                .isEqualTo("^https://sns\\.[a-z0-9-]+\\.amazonaws\\.com(\\.cn)?/.*\\.pem$");
+    }
+
+    @Test
     void listsAreRead() {
         TrustSettings trust = TaskSettingsTest.read(Map.of(
                 "asger.sns.topic-arns", "arn:aws:sns:us-east-1:123456789012:asg-events, arn:aws-cn:sns:cn-north-1:123456789012:b",
