@@ -10,6 +10,10 @@ import java.util.List;
 import java.util.Map;
 
 import io.asger.AsgerTestApp;
+import java.net.URI;
+import org.elasticmq.rest.sqs.SQSRestServer;
+import org.elasticmq.rest.sqs.SQSRestServerBuilder;
+import software.amazon.awssdk.services.sqs.SqsClient;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
@@ -48,6 +52,22 @@ class UnreachableQueueIT {
             assertThat(Duration.between(time(warnings.get(2)), time(warnings.get(3)))).isGreaterThanOrEqualTo(Duration.ofMillis(3900));
             assertThat(log).doesNotContain("\tat ").doesNotContain("Caused by:");
             assertThat(log.length()).isLessThan(20_000);
+
+            // The queue comes back (an SQS server on that port, with the queue): the next attempt receives, the
+            // backoff ends, and a message sent now is handled.
+            SQSRestServer back = SQSRestServerBuilder.withInterface("127.0.0.1").withPort(closed).start();
+            back.waitUntilStarted();
+            try (SqsClient client = AwsClients.localSqs(URI.create("http://127.0.0.1:" + closed))) {
+                client.createQueue(b -> b.queueName("asger-unreachable"));
+                client.createQueue(b -> b.queueName("asger-unreachable-dlq"));
+                client.sendMessage(b -> b.queueUrl(queue).messageBody(
+                        io.asger.TestEvents.snsTerminate("i-0123456789abcdef0", "web")));
+                Awaitility.await("the queue answers again").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200))
+                        .until(() -> app.logText().contains("Finished message"));
+                assertThat(app.logText()).contains("The queue answers again, after ");
+            } finally {
+                back.stopAndWait();
+            }
         }
     }
 
