@@ -133,6 +133,9 @@ public final class AsgerTestApp implements AutoCloseable {
         // defaults, in application.properties, stay on).
         all.put("asger.sns.verify-signatures", "false");
         all.put("asger.verify-termination", "false");
+        // Lifecycle actions would be completed against real Auto Scaling: the tests that drive them
+        // (io.asger.lifecycle.LifecycleIT) turn this on with FakeAutoScaling as the endpoint.
+        all.put("asger.lifecycle.complete", "false");
         all.putAll(properties);
         long logStart = logSize();
         Main main = AsgerApplication.create(all, extraRouteFiles);

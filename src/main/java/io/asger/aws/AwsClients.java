@@ -116,13 +116,27 @@ public final class AwsClients {
         return AutoScalingClient.builder().httpClientBuilder(ApacheHttpClient.builder()).build();
     }
 
-    /** Auto Scaling in {@code region}; null: the configured region. */
+    /**
+     * An Auto Scaling client for one region (an event is acted on in its own region, whatever region asger runs in).
+     * The endpoint follows the SDK's conventions: {@code AWS_ENDPOINT_URL_AUTO_SCALING} / {@code AWS_ENDPOINT_URL}
+     * when set, else the region's own endpoint.
+     */
     public static AutoScalingClient autoScaling(Region region) {
         var builder = AutoScalingClient.builder().httpClientBuilder(ApacheHttpClient.builder());
+        // null: the configured region.
         if (region != null) {
             builder.region(region);
         }
         return builder.build();
+    }
+
+    /**
+     * asger's own region: the configured one (AWS_REGION, profile, instance metadata), else the region of the queue
+     * asger reads ({@code https://sqs.eu-west-1.amazonaws.com/...}); empty when neither names one.
+     */
+    public static Optional<Region> homeRegion(URI queueUrl) {
+        Optional<Region> configured = configuredRegion();
+        return configured.isPresent() ? configured : QueueUrl.of(queueUrl).region();
     }
 
     static Optional<Region> configuredRegion() {

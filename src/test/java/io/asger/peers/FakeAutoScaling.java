@@ -11,6 +11,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -50,8 +51,8 @@ public final class FakeAutoScaling implements AutoCloseable {
     public static final String NAMESPACE = "http://autoscaling.amazonaws.com/doc/2011-01-01/";
     public static final String VERSION = "2011-01-01";
 
-    /** One call as the fake received it. */
-    public record Call(String action, Map<String, String> params, String region, boolean forwarded) {
+    /** One call as the fake received it, and when. */
+    public record Call(String action, Map<String, String> params, String region, boolean forwarded, Instant received) {
         public String param(String name) {
             return params.get(name);
         }
@@ -177,7 +178,7 @@ public final class FakeAutoScaling implements AutoCloseable {
             Map<String, String> params = form(new String(body, StandardCharsets.UTF_8));
             String action = params.getOrDefault("Action", "");
             boolean answeredHere = answersHere(action, params);
-            calls.add(new Call(action, params, sig.group(1), !answeredHere));
+            calls.add(new Call(action, params, sig.group(1), !answeredHere, Instant.now()));
             if (!VERSION.equals(params.get("Version"))) {
                 error(exchange, 400, "InvalidParameterValue", "Version must be " + VERSION + ", got " + params.get("Version"));
                 return;
