@@ -1,6 +1,7 @@
 package io.asger.aws;
 
 import java.net.URI;
+import java.util.List;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -9,6 +10,7 @@ import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
@@ -31,9 +33,14 @@ public final class AwsClients {
     private AwsClients() {
     }
 
-    /** An SQS client for the queue at {@code queueUrl}; when no region is configured, the queue URL's region is used. */
-    public static SqsClient sqs(URI queueUrl) {
-        var builder = SqsClient.builder().httpClientBuilder(ApacheHttpClient.builder());
+    /**
+     * An SQS client for the queue at {@code queueUrl}; when no region is configured, the queue URL's region is used.
+     *
+     * @param interceptors run around every call (the daemon's {@link WorkerSlots} bounds its receives)
+     */
+    public static SqsClient sqs(URI queueUrl, ExecutionInterceptor... interceptors) {
+        var builder = SqsClient.builder().httpClientBuilder(ApacheHttpClient.builder())
+                .overrideConfiguration(c -> List.of(interceptors).forEach(c::addExecutionInterceptor));
         if (configuredRegion().isEmpty()) {
             regionOf(queueUrl).ifPresent(builder::region);
         }
@@ -41,9 +48,10 @@ public final class AwsClients {
     }
 
     /** An SQS client for the embedded local queue: fixed region and throwaway credentials. */
-    public static SqsClient localSqs(URI endpoint) {
+    public static SqsClient localSqs(URI endpoint, ExecutionInterceptor... interceptors) {
         return SqsClient.builder()
                 .httpClientBuilder(ApacheHttpClient.builder())
+                .overrideConfiguration(c -> List.of(interceptors).forEach(c::addExecutionInterceptor))
                 .endpointOverride(endpoint)
                 .region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
