@@ -223,11 +223,15 @@ class HostileInputIT {
         // SNS envelopes not signed by SNS: a forged signature, and none at all, around a terminate of a real id.
         c.add(dead("forged signature", TestEvents.sns(good)));
         c.add(dead("unsigned envelope", without(TestEvents.sns(good), "Signature")));
+        c.add(dead("certificate over http", TestEvents.sns(good).replace("https://sns.us-east-1.amazonaws.com/", "http://sns.us-east-1.amazonaws.com/")));
         // Unsigned, so refused like any envelope SNS did not sign (followed, a SubscribeURL would be an open door).
         c.add(dead("unsigned subscription confirmation", "{\"Type\":\"SubscriptionConfirmation\",\"MessageId\":\"m\","
                 + "\"TopicArn\":\"arn:aws:sns:us-east-1:123456789012:t\",\"Message\":\"You have chosen to subscribe\","
                 + "\"SubscribeURL\":\"https://attacker.invalid/confirm\",\"Token\":\"t\"}"));
-        return c;
+        // Every envelope here names its signing certificate on a look-alike of SNS's host, as a forger must: refused
+        // by asger.sns.certificate-url-pattern before anything is fetched (so also where SNS's real host is out of reach).
+        return c.stream().map(k -> new Case(k.name(), k.body().replace("https://sns.us-east-1.amazonaws.com/",
+                "https://sns.us-east-1.amazonaws.com.attacker.invalid/"), k.outcome())).toList();
     }
 
     static Case dead(String name, String body) {
