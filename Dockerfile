@@ -23,12 +23,16 @@ RUN echo 'asger:x:10001:10001:asger:/opt/asger:/usr/sbin/nologin' >> /etc/passwd
  && chown 10001:10001 /opt/asger
 WORKDIR /opt/asger
 COPY --from=build /src/target/asger.jar /opt/asger/asger.jar
-# Class-data sharing: one training start of the jar (local mode, on a random port: a build may share the host's
-# network) records the classes it loads into asger.jsa; every later start maps them instead of loading them again
-# (about a third off start-up). The archive belongs to this JVM and this jar: both are fixed in the image.
-RUN ASGER_LOCAL_PORT=$(shuf -i 20000-60000 -n 1) java -XX:ArchiveClassesAtExit=/opt/asger/asger.jsa \
-      -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xss512k -Dcamel.main.duration-max-seconds=4 \
-      -jar /opt/asger/asger.jar > /tmp/cds-training.log 2>&1 \
+# Class-data sharing: one training start of the jar records the classes it loads into asger.jsa; every later start
+# maps them instead of loading them again. Trained in queue-URL mode, how the image runs in production, against an
+# endpoint that refuses connections (port 9): the classes of local mode (ElasticMQ, Pekko, Scala) stay out, which
+# keeps the archive, and the memory it maps, small. The archive belongs to this JVM and this jar, both fixed here;
+# the training uses the ENTRYPOINT's flags.
+RUN ASGER_QUEUE_URL=http://127.0.0.1:9/000000000000/asger ASGER_DLQ_URL=http://127.0.0.1:9/000000000000/asger-dlq \
+    AWS_ENDPOINT_URL_SQS=http://127.0.0.1:9 AWS_REGION=us-east-1 AWS_ACCESS_KEY_ID=training AWS_SECRET_ACCESS_KEY=training \
+    java -XX:ArchiveClassesAtExit=/opt/asger/asger.jsa -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xss512k -Xms8m \
+      -Dcamel.main.jmx-enabled=false -Dcamel.main.duration-max-seconds=4 -jar /opt/asger/asger.jar \
+      > /tmp/cds-training.log 2>&1 \
  || { cat /tmp/cds-training.log; exit 1; }; rm -f /tmp/cds-training.log
 COPY routes /opt/asger/routes
 ENV ASGER_ROUTES_DIR=/opt/asger/routes \
@@ -39,8 +43,11 @@ EXPOSE 9876
 HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \
   CMD ["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/${CAMEL_MANAGEMENT_PORT:-9876} && printf 'GET /observe/health/ready HTTP/1.0\\r\\nHost: localhost\\r\\n\\r\\n' >&3 && head -n 1 <&3 | grep -q ' 200 '"]
 # Exec form: java is PID 1 and receives SIGTERM itself. The JVM sizes its heap from the container's memory limit
-# (MaxRAMPercentage), C1 only and the serial collector start fastest and use the least memory for a queue consumer
-# that idles most of the time. Add flags with JAVA_TOOL_OPTIONS.
+# (MaxRAMPercentage), starting small (-Xms8m: an idle consumer needs little); C1 only and the serial collector start
+# fastest and use the least memory for a queue consumer that idles most of the time. JMX is off: it serves only
+# `camel ps` (camel-cli-connector), which cannot reach into a container, and registering the route MBeans costs
+# about a second of start-up. Add flags with JAVA_TOOL_OPTIONS.
 ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-XX:+ExitOnOutOfMemoryError", "-XX:TieredStopAtLevel=1", \
-            "-XX:+UseSerialGC", "-Xss512k", "-XX:SharedArchiveFile=/opt/asger/asger.jsa", "-jar", "/opt/asger/asger.jar"]
+            "-XX:+UseSerialGC", "-Xss512k", "-Xms8m", "-XX:SharedArchiveFile=/opt/asger/asger.jsa", \
+            "-Dcamel.main.jmx-enabled=false", "-jar", "/opt/asger/asger.jar"]
 CMD ["run"]

@@ -9,8 +9,9 @@
 #   maven:3-eclipse-temurin-17      the same + openjdk-17-jdk-headless and maven
 # Both come from the machine's Debian mirror, read from /etc/apt/sources.list.d/*.sources at run time (nothing
 # in the images points at it). A base already in storage is reused: delete it (buildah rmi NAME) to remake it.
-# --format docker: the OCI format has no HEALTHCHECK. The build stage runs Maven offline against the host's ~/.m2 (mounted), trusting what the host's Java trusts
-# (HTTPS from these machines is re-signed by a local CA a fresh image does not know).
+# The build stage runs Maven offline against the host's ~/.m2 (mounted), trusting what the host's Java trusts
+# (HTTPS from these machines is re-signed by a local CA a fresh image does not know). --format docker: the OCI
+# image format has no HEALTHCHECK. --layers: an unchanged step is taken from the last build.
 #
 # Environment: ASGER_IMAGE_WORK (default /var/tmp/asger-image: scratch space for the base root filesystems),
 #              MAVEN_REPO (default ~/.m2), ASGER_MAVEN_ARGS (default -o; empty to let Maven download).

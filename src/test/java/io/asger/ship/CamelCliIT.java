@@ -40,6 +40,8 @@ class CamelCliIT {
         ProcessBuilder pb = new ProcessBuilder("bash", "-c", "exec " + command).redirectErrorStream(true)
                 .redirectOutput(output.toFile());
         pb.environment().put("ASGER_LOCAL_PORT", String.valueOf(port));
+        // Stopping waits for a receive in progress: a short long-poll keeps the test's shutdown quick.
+        pb.environment().put("ASGER_POLL_WAIT_SECONDS", "1");
         Process camel = pb.start();
         try {
             // The first run downloads the --dep artifacts and the components the routes name.
@@ -68,6 +70,7 @@ class CamelCliIT {
         ProcessBuilder pb = new ProcessBuilder(JAVA, "-jar", JAR.toString()).directory(work.toFile())
                 .redirectErrorStream(true).redirectOutput(output.toFile());
         pb.environment().put("ASGER_LOCAL_PORT", String.valueOf(port));
+        pb.environment().put("ASGER_POLL_WAIT_SECONDS", "1");
         Process jar = pb.start();
         try {
             Awaitility.await("asger started").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200))
