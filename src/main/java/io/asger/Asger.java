@@ -6,6 +6,7 @@ import java.util.Map;
 import io.asger.cli.ReplayCommand;
 import io.asger.cli.SendCommand;
 import io.asger.cli.UsageException;
+import io.asger.config.AsgerProperties;
 import io.asger.config.InvalidSettingException;
 import org.apache.camel.main.Main;
 
@@ -26,7 +27,15 @@ public final class Asger {
     }
 
     public static void main(String[] args) {
-        System.exit(run(args));
+        int code = run(args);
+        if (code == 78) {
+            // Nothing ran that needs stopping: skip the shutdown hooks, whose "JVM shutdown hook triggered" line
+            // would only mislead after a configuration error.
+            System.out.flush();
+            System.err.flush();
+            Runtime.getRuntime().halt(code);
+        }
+        System.exit(code);
     }
 
     static int run(String[] args) {
@@ -47,7 +56,7 @@ public final class Asger {
                 }
             };
         } catch (InvalidSettingException e) {
-            System.err.println("asger: configuration error: " + e.getMessage());
+            printSettingErrors(e);
             return 78;
         } catch (UsageException e) {
             System.err.println("asger: " + e.getMessage() + "\n" + USAGE);
@@ -55,7 +64,7 @@ public final class Asger {
         } catch (Exception e) {
             InvalidSettingException setting = findSettingError(e);
             if (setting != null) {
-                System.err.println("asger: configuration error: " + setting.getMessage());
+                printSettingErrors(setting);
                 return 78;
             }
             System.err.println("asger: " + e);
@@ -68,6 +77,13 @@ public final class Asger {
         main.run();
         int code = main.getExitCode();
         return code < 0 ? 0 : code;
+    }
+
+    /** One line per bad setting, no stack trace. */
+    static void printSettingErrors(InvalidSettingException e) {
+        for (String line : e.lines()) {
+            System.err.println("asger: configuration error: " + line);
+        }
     }
 
     static InvalidSettingException findSettingError(Throwable e) {

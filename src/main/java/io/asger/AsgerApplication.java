@@ -1,28 +1,23 @@
 package io.asger;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.util.List;
 import java.util.Map;
 
+import io.asger.config.AsgerProperties;
+import io.asger.config.AsgerSettings;
+import io.asger.config.CoreSettings;
 import io.asger.config.InvalidSettingException;
-import io.asger.config.Settings;
-import org.slf4j.LoggerFactory;
 import org.apache.camel.main.Main;
 
 /**
- * Builds the Camel Main that runs asger: the same for {@code java -jar asger.jar} and for the tests. Everything that
- * happens at start-up lives in {@link AsgerConfiguration} and the routes, inside Camel's lifecycle.
+ * Builds the Camel Main that runs asger: the same for {@code java -jar asger.jar} and for the tests. The settings
+ * are checked here first (every bad one named at once, before Camel starts), and again inside Camel's lifecycle by
+ * {@link AsgerConfiguration}, which also registers the core beans.
  */
 public final class AsgerApplication {
-
-    /** Defaults packaged in the jar, then an operator's application.properties in the working directory. */
-    public static final String PROPERTY_LOCATIONS =
-            "classpath:application.properties;optional=true,file:application.properties;optional=true";
-
-    public static final String ROUTES_DIR = "asger.routes-dir";
-    static final String DEFAULT_ROUTES_DIR = "routes";
 
     private AsgerApplication() {
     }
@@ -36,34 +31,34 @@ public final class AsgerApplication {
 
     /**
      * @param extraRoutes further route resources (Camel resource URIs) to load beside asger.routes-dir
+     * @throws io.asger.config.InvalidSettingException naming every bad setting
      */
     public static Main create(Map<String, String> overrides, List<String> extraRoutes) {
-        Settings settings = AsgerProperties.load(overrides);
-        Main main = new Main();
-        main.setDefaultPropertyPlaceholderLocation(PROPERTY_LOCATIONS);
-        List<String> patterns = new ArrayList<>();
-        String routesDir = settings.text(ROUTES_DIR, DEFAULT_ROUTES_DIR);
-        if (!routesDir.equals(DEFAULT_ROUTES_DIR) && !Files.isDirectory(Path.of(routesDir))) {
-            // Falling back to the packaged routes here would silently drop the operator's own.
-            throw new InvalidSettingException(ROUTES_DIR, "names '" + routesDir + "', which is not a directory");
+        AsgerSettings settings = AsgerSettings.read(AsgerProperties.load(overrides));
+        if (settings.core().localMode()) {
+            requireFreeLocalPort(settings.core().localPort());
         }
-        patterns.add(routesPattern(Path.of(routesDir)));
-        patterns.addAll(extraRoutes);
-        main.configure().withRoutesIncludePattern(String.join(",", patterns));
-        LoggerFactory.getLogger(AsgerApplication.class).info("Routes: {}", String.join(",", patterns));
+        Main main = new Main();
+        main.setDefaultPropertyPlaceholderLocation(AsgerProperties.LOCATIONS);
+        // asger.routes-dir is loaded by AsgerConfiguration, inside Camel's lifecycle (io.asger.config.RouteFiles);
+        // Camel Main loads only what a caller adds (the tests' own task files).
+        if (!extraRoutes.isEmpty()) {
+            main.configure().withRoutesIncludePattern(String.join(",", extraRoutes));
+        }
         overrides.forEach(main::addOverrideProperty);
         return main;
     }
 
     /**
-     * Routes come from the filesystem so operators edit them without rebuilding; the copies packaged in the jar are
-     * used only when the directory is not there.
+     * Checked before Camel starts, so that a second asger on one machine gets the one configuration line, not the
+     * embedded queue's own bind errors and traces. (AsgerConfiguration still reports a port taken in between.)
      */
-    static String routesPattern(Path dir) {
-        if (Files.isDirectory(dir)) {
-            String abs = dir.toAbsolutePath().normalize().toString().replace('\\', '/');
-            return "file:" + abs + "/*.camel.yaml,file:" + abs + "/*.camel.xml";
+    static void requireFreeLocalPort(int port) {
+        try (ServerSocket probe = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+            probe.setReuseAddress(true);
+        } catch (IOException e) {
+            throw new InvalidSettingException(CoreSettings.LOCAL_PORT, "cannot serve the local queue on 127.0.0.1:"
+                    + port + " (" + e.getMessage() + "); is another asger running?");
         }
-        return "classpath:routes/*.camel.yaml,classpath:routes/*.camel.xml";
     }
 }

@@ -4,8 +4,11 @@ import java.net.URI;
 
 import io.asger.aws.AwsClients;
 import io.asger.aws.SqsHeaderFilter;
+import io.asger.aws.UnfinishedMessageLog;
+import io.asger.config.AsgerSettings;
 import io.asger.config.CoreSettings;
 import io.asger.config.InvalidSettingException;
+import io.asger.config.RouteFiles;
 import io.asger.config.Settings;
 import io.asger.errors.DeadLetterAttributes;
 import io.asger.errors.FailureRecorder;
@@ -28,8 +31,9 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * asger's start-up, inside Camel's lifecycle so that {@code java -jar asger.jar} and {@code camel run} behave the
- * same: checks the settings, starts the embedded queue in local mode, and registers the core beans the routes in
- * {@code routes/} refer to. Selected by {@code camel.main.configuration-classes} in application.properties.
+ * same: checks the settings (core, and those of the enabled tasks: {@link AsgerSettings}), starts the embedded queue
+ * in local mode, and registers the core beans the routes in {@code routes/} refer to. Selected by
+ * {@code camel.main.configuration-classes} in application.properties.
  */
 public class AsgerConfiguration implements CamelConfiguration {
 
@@ -57,7 +61,8 @@ public class AsgerConfiguration implements CamelConfiguration {
     public void configure(CamelContext context) throws Exception {
         PropertiesComponent properties = context.getPropertiesComponent();
         Settings settings = new Settings(properties::resolveProperty);
-        CoreSettings core = CoreSettings.read(settings);
+        // The same check as before Camel started (AsgerApplication), for `camel run`, which starts here.
+        CoreSettings core = AsgerSettings.read(settings).core();
         Registry registry = context.getRegistry();
 
         SqsClient sqs;
@@ -85,6 +90,7 @@ public class AsgerConfiguration implements CamelConfiguration {
         }
         registry.bind("sqsClient", sqs);
         registry.bind("sqsHeaderFilter", new SqsHeaderFilter());
+        registry.bind("unfinishedMessageLog", new UnfinishedMessageLog());
 
         registry.bind("asgEventNormalizer", new AsgEventNormalizer(settings.text(CoreSettings.GROUPS, "")));
         registry.bind("failures", new Failures());
@@ -95,6 +101,10 @@ public class AsgerConfiguration implements CamelConfiguration {
         }
 
         registry.bind("messageWorkers", messageWorkers(context, core.concurrency()));
+
+        // The route files last: their beans and endpoints may refer to the beans above.
+        LOG.info("Routes from {}: {}", String.join(",", RouteFiles.patterns(java.nio.file.Path.of(core.routesDir()))),
+                String.join(",", RouteFiles.load(context, core)));
 
         TaskChain chain = new TaskChain(core.tasks());
         registry.bind("taskChain", chain);

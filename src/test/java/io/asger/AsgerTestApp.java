@@ -95,6 +95,15 @@ public final class AsgerTestApp implements AutoCloseable {
      * @param preload bodies put on the main queue before asger starts, so that its first poll receives them together
      */
     public static AsgerTestApp start(Map<String, String> properties, List<String> extraRouteFiles, List<String> preload) {
+        return start(properties, extraRouteFiles, preload, context -> { });
+    }
+
+    /**
+     * @param beforeStart runs once the routes are loaded, before they start (a test may change a route with
+     *                    AdviceWith, e.g. to make message-done fail)
+     */
+    public static AsgerTestApp start(Map<String, String> properties, List<String> extraRouteFiles, List<String> preload,
+            java.util.function.Consumer<CamelContext> beforeStart) {
         sqsEndpoint();
         URI queue = createQueue("asger");
         URI dlq = createQueue("asger-dlq");
@@ -115,6 +124,12 @@ public final class AsgerTestApp implements AutoCloseable {
         all.putAll(properties);
         long logStart = logSize();
         Main main = AsgerApplication.create(all, extraRouteFiles);
+        main.addMainListener(new org.apache.camel.main.MainListenerSupport() {
+            @Override
+            public void afterConfigure(org.apache.camel.main.BaseMainSupport m) {
+                beforeStart.accept(m.getCamelContext());
+            }
+        });
         try {
             main.start();
         } catch (Exception e) {

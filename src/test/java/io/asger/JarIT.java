@@ -48,8 +48,10 @@ class JarIT {
             assertThat(send.exitValue()).as(sent).isZero();
             assertThat(sent).contains("sent " + event).contains(":" + port + "/");
             Awaitility.await().atMost(Duration.ofSeconds(30))
-                    .until(() -> read(log).contains("tasks [log] done"));
+                    .until(() -> read(log).contains("handled in "));
             assertThat(read(log)).contains("down: instance i-0123456789abcdef0 terminated in group web")
+                    // The one "done" line of the message (message-done), in place of the old "tasks [log] done".
+                    .containsPattern("Finished message [^:]+: handled in \\d+ ms, tasks \\[log\\], event DOWN instance=i-0123456789abcdef0 group=web")
                     .contains("dry-run true")
                     // No routes/ directory in the working directory: the copies packaged in the jar are used.
                     .contains("classpath:routes/");
@@ -96,6 +98,55 @@ class JarIT {
             assertThat(daemon.waitFor(60, TimeUnit.SECONDS)).isTrue();
             assertThat(daemon.exitValue()).isEqualTo(78);
             assertThat(read(log)).contains("asger.local.port: cannot serve the local queue on 127.0.0.1:" + taken.getLocalPort());
+        }
+    }
+
+    @Test
+    void severalBadSettingsAreNamedAtOnceOneLineEachWithoutAStackTrace() throws Exception {
+        Path log = work.resolve("several.log");
+        Process daemon = start(List.of(), Map.of("ASGER_TASKS", "chef", "ASGER_CONCURRENCY", "lots"), log);
+        assertThat(daemon.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(daemon.exitValue()).isEqualTo(78);
+        String out = read(log);
+        assertThat(out.lines().filter(l -> l.startsWith("asger: configuration error: "))).containsExactly(
+                "asger: configuration error: asger.concurrency: must be a whole number from 1 to 200, was 'lots' (set it in application.properties, as -Dasger.concurrency=..., or as ASGER_CONCURRENCY)",
+                "asger: configuration error: asger.chef.url: is required because asger.tasks includes 'chef' (set it in application.properties, as -Dasger.chef.url=..., or as ASGER_CHEF_URL)",
+                "asger: configuration error: asger.chef.client-name: is required because asger.tasks includes 'chef' (set it in application.properties, as -Dasger.chef.client-name=..., or as ASGER_CHEF_CLIENT_NAME)",
+                "asger: configuration error: asger.chef.key-file: is required because asger.tasks includes 'chef' (set it in application.properties, as -Dasger.chef.key-file=..., or as ASGER_CHEF_KEY_FILE)");
+        assertThat(out).doesNotContain("\tat ").doesNotContainIgnoringCase("shutdown hook").doesNotContain("SIGTERM");
+    }
+
+    @Test
+    void aTaskWithoutARouteIsNamedOnceWithoutAStackTrace() throws Exception {
+        Path log = work.resolve("nosuch.log");
+        Process daemon = start(List.of(), Map.of("ASGER_TASKS", "nosuch", "ASGER_LOCAL_PORT", String.valueOf(freePort())), log);
+        assertThat(daemon.waitFor(90, TimeUnit.SECONDS)).isTrue();
+        assertThat(daemon.exitValue()).isEqualTo(78);
+        String out = read(log);
+        assertThat(out.lines().filter(l -> l.contains("names 'nosuch'"))).containsExactly(
+                "asger: configuration error: asger.tasks: names 'nosuch', but no route consumes direct:nosuch-up, -down, -up-failed or -down-failed (is routes/nosuch.camel.yaml there?) (set it in application.properties, as -Dasger.tasks=..., or as ASGER_TASKS)");
+        assertThat(out).doesNotContain("\tat ").doesNotContainIgnoringCase("shutdown hook").doesNotContain("SIGTERM");
+    }
+
+    @Test
+    void aBadConsulUrlIsAConfigurationErrorOnlyWhenConsulRuns() throws Exception {
+        Path refused = work.resolve("consul-on.log");
+        Process daemon = start(List.of(), Map.of("ASGER_TASKS", "consul", "ASGER_CONSUL_URL", "notaurl"), refused);
+        assertThat(daemon.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(daemon.exitValue()).isEqualTo(78);
+        assertThat(read(refused)).contains("asger: configuration error: asger.consul.url: must be an http or https URL, was 'notaurl'")
+                .contains("ASGER_CONSUL_URL").doesNotContain("\tat ").doesNotContain("FailedToCreateRouteException");
+
+        // consul is off: its settings are not checked, and its routes and beans are not there at all.
+        Path log = work.resolve("consul-off.log");
+        Process running = start(List.of(), Map.of("ASGER_LOCAL_PORT", String.valueOf(freePort()), "ASGER_CONSUL_URL", "notaurl",
+                "ASGER_CONSUL_CA_FILE", "/no/such/ca.pem"), log);
+        try {
+            Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> read(log).contains("Started receive-asg-events"));
+            assertThat(read(log)).doesNotContain("configuration error").doesNotContain("consul-down");
+        } finally {
+            running.destroy();
+            assertThat(running.waitFor(60, TimeUnit.SECONDS)).isTrue();
         }
     }
 

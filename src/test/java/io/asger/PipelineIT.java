@@ -170,6 +170,9 @@ class PipelineIT {
             org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(40)).until(() -> TaskRecorder.calls().size() >= 2);
             assertThat(app.mainQueueDepth()).isEqualTo(1);
             assertThat(app.logText()).contains("The specified queue does not exist");
+            // No outcome, so message-done never ran for it.
+            assertThat(app.logText()).doesNotContain("Finished message ");
+            assertThat(outcomes(app, "dead-lettered")).isZero();
         }
     }
 
@@ -180,7 +183,7 @@ class PipelineIT {
             String id = app.send(TestEvents.snsTerminate("i-0123456789abcdef0", "web"));
             app.awaitDlq(1, WAIT);
             app.awaitDrained(WAIT);
-            var settings = AsgerProperties.load(Map.of("asger.queue-url", app.queueUrl().toString(),
+            var settings = io.asger.config.AsgerProperties.load(Map.of("asger.queue-url", app.queueUrl().toString(),
                     "asger.dlq-url", app.dlqUrl().toString()));
 
             var listing = new java.io.ByteArrayOutputStream();
@@ -249,6 +252,101 @@ class PipelineIT {
     void aTaskWithoutARouteStopsStartupNamingIt() {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> AsgerTestApp.start(Map.of("asger.tasks", "log,nosuch")).close())
                 .hasStackTraceContaining("asger.tasks: names 'nosuch', but no route consumes direct:nosuch-up");
+    }
+
+    @Test
+    void everyMessageEndsExactlyOnceInMessageDoneWithItsOutcome() {
+        TaskRecorder.failNext("first-up", 1, true);
+        try (AsgerTestApp app = AsgerTestApp.start(Map.of("asger.tasks", "first", "asger.groups", "web"), TEST_TASKS)) {
+            String handled = app.send(TestEvents.snsTerminate("i-00000001", "web"));
+            String failed = app.send(TestEvents.snsLaunch("i-00000002", "web"));
+            String invalid = app.send("not json");
+            String ignored = app.send(TestEvents.snsTerminate("i-00000003", "batch"));
+            String test = app.send(TestEvents.snsTest("web"));
+            app.awaitDlq(2, WAIT);
+            app.awaitDrained(WAIT);
+
+            String log = app.logText();
+            assertThat(occurrences(log, "Finished message " + handled + ": handled in ")).isEqualTo(1);
+            assertThat(occurrences(log, "Finished message " + failed + ": dead-lettered in ")).isEqualTo(1);
+            assertThat(occurrences(log, "Finished message " + invalid + ": dead-lettered in ")).isEqualTo(1);
+            assertThat(occurrences(log, "Finished message " + ignored + ": ignored in ")).isEqualTo(1);
+            assertThat(occurrences(log, "Finished message " + test + ": test in ")).isEqualTo(1);
+            assertThat(occurrences(log, "Finished message ")).isEqualTo(5);
+            assertThat(log).contains("Finished message " + handled + ": handled in ")
+                    .containsPattern("Finished message " + handled + ": handled in \\d+ ms, tasks \\[first\\], event DOWN instance=i-00000001 group=web");
+            assertThat(outcomes(app, "handled")).isEqualTo(1.0);
+            assertThat(outcomes(app, "dead-lettered")).isEqualTo(2.0);
+            assertThat(outcomes(app, "ignored")).isEqualTo(1.0);
+            assertThat(outcomes(app, "test")).isEqualTo(1.0);
+        }
+    }
+
+    @Test
+    void aFailureInMessageDoneLeavesTheMessageInTheQueueAndIsLoggedOnce() {
+        java.util.concurrent.atomic.AtomicInteger failures = new java.util.concurrent.atomic.AtomicInteger();
+        try (AsgerTestApp app = AsgerTestApp.start(Map.of("asger.tasks", "first", "asger.visibility-timeout-seconds", "10"),
+                TEST_TASKS, List.of(), context -> failMessageDone(context, failures))) {
+            String id = app.send(TestEvents.snsTerminate("i-0123456789abcdef0", "web"));
+            org.awaitility.Awaitility.await().atMost(WAIT).until(() -> failures.get() >= 1);
+            // Not deleted: still in the queue (in flight until its visibility timeout of 10 s runs out).
+            org.awaitility.Awaitility.await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(8))
+                    .until(() -> app.mainQueueDepth() == 1);
+            assertThat(failures).hasValue(1);
+            assertThat(TaskRecorder.calls()).containsExactly("first-down:i-0123456789abcdef0");
+            assertThat(loggedLines(app.logText(), "message-done broke for " + id)).isEqualTo(1);
+            assertThat(app.logText()).doesNotContain("Finished message " + id);
+            assertThat(app.dlq()).isEmpty();
+        }
+    }
+
+    @Test
+    void aFailureInMessageDoneAfterTheDeadLetterLeavesTheMessageInTheQueueAndIsLoggedOnce() {
+        TaskRecorder.failNext("first-down", 1, true);
+        java.util.concurrent.atomic.AtomicInteger failures = new java.util.concurrent.atomic.AtomicInteger();
+        try (AsgerTestApp app = AsgerTestApp.start(Map.of("asger.tasks", "first", "asger.visibility-timeout-seconds", "10"),
+                TEST_TASKS, List.of(), context -> failMessageDone(context, failures))) {
+            String id = app.send(TestEvents.snsTerminate("i-0123456789abcdef0", "web"));
+            app.awaitDlq(1, WAIT);
+            org.awaitility.Awaitility.await().atMost(WAIT).until(() -> failures.get() >= 1);
+            org.awaitility.Awaitility.await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(8))
+                    .until(() -> app.mainQueueDepth() == 1);
+            assertThat(failures).hasValue(1);
+            assertThat(loggedLines(app.logText(), "message-done broke for " + id)).isEqualTo(1);
+            assertThat(app.logText()).doesNotContain("Finished message " + id);
+        }
+    }
+
+    /** Makes direct:message-done throw, as a lifecycle completion that fails would. */
+    static void failMessageDone(org.apache.camel.CamelContext context, java.util.concurrent.atomic.AtomicInteger failures) {
+        try {
+            org.apache.camel.builder.AdviceWith.adviceWith(context, "finish-message", a -> a.weaveAddFirst().process(e -> {
+                failures.incrementAndGet();
+                throw new IllegalStateException("message-done broke for " + e.getProperty(ExchangeProperties.MESSAGE_ID));
+            }));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static int occurrences(String text, String part) {
+        int n = 0;
+        for (int i = text.indexOf(part); i >= 0; i = text.indexOf(part, i + part.length())) {
+            n++;
+        }
+        return n;
+    }
+
+    /** Log records (lines that start with a timestamp) that mention {@code part}; stack trace lines do not count. */
+    static long loggedLines(String log, String part) {
+        return log.lines().filter(l -> l.matches("^\\d\\d:\\d\\d:\\d\\d\\.\\d{3} .*") && l.contains(part)).count();
+    }
+
+    static double outcomes(AsgerTestApp app, String outcome) {
+        var registry = app.context().getRegistry().lookupByNameAndType("metricsRegistry",
+                io.micrometer.core.instrument.MeterRegistry.class);
+        var counter = registry.find("asger.messages").tag("outcome", outcome).counter();
+        return counter == null ? 0 : counter.count();
     }
 
     /** A counter's total over all its tags, as the metrics endpoint will report it. */

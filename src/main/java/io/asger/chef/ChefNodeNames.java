@@ -25,6 +25,7 @@ public class ChefNodeNames {
 
     private String clientNameTemplate = "{node}";
     private boolean deleteClient = true;
+    private boolean allowMultiple;
 
     public List<String> fromSearchResponse(String body) {
         if (body == null || body.isBlank()) {
@@ -85,6 +86,15 @@ public class ChefNodeNames {
 
     public void setDeleteClient(boolean deleteClient) {
         this.deleteClient = deleteClient;
+    }
+
+    /** asger.chef.allow-multiple: delete every node a search matches instead of refusing an ambiguous match. */
+    public void setAllowMultiple(boolean allowMultiple) {
+        this.allowMultiple = allowMultiple;
+    }
+
+    public boolean isAllowMultiple() {
+        return allowMultiple;
     }
 
     static String requireValid(String name, String kind) {

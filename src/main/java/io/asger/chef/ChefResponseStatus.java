@@ -1,15 +1,12 @@
 package io.asger.chef;
 
-import io.asger.errors.PermanentFailure;
-import io.asger.errors.TransientFailure;
+import io.asger.errors.Failures;
 
 /**
- * Classifies a Chef Server answer (camel-http is called with throwExceptionOnFailure=false).
- * 2xx is success; 404 on DELETE means the object is already gone, which is what asger wanted.
- * 404 on anything else means asger.chef.url (or its organization) is wrong. 401/403 name the client and the
- * usual causes; 429 and 5xx are transient; every other status is permanent.
- *
- * <p>Local helper until the core's io.asger.errors.HttpStatus.check is on main.
+ * Words for a Chef Server answer (camel-http is called with throwExceptionOnFailure=false); the kind of each failure
+ * is {@link Failures#forStatus}'s. 2xx is success; 404 on DELETE means the object is already gone, which is what
+ * asger wanted. 404 on anything else means asger.chef.url (or its organization) is wrong. 401/403 name the client
+ * and the usual causes.
  */
 public class ChefResponseStatus {
 
@@ -17,14 +14,14 @@ public class ChefResponseStatus {
 
     public void check(int status, String method, String request) {
         String what = "Chef " + method + " " + request;
-        if (status >= 200 && status < 300) {
+        if (Failures.isSuccess(status)) {
             return;
         }
         if (status == 404 && "DELETE".equalsIgnoreCase(method)) {
             return;
         }
         if (status == 401 || status == 403) {
-            throw new PermanentFailure(what + " was refused with " + status + " for client '" + clientName + "': "
+            throw Failures.forStatus(status, what + " was refused with " + status + " for client '" + clientName + "': "
                     + (status == 401
                             ? "the key in asger.chef.key-file does not match the client's public key on the server, "
                                     + "the client does not exist, or this host's clock is off (Chef allows 15 minutes of skew)"
@@ -32,12 +29,9 @@ public class ChefResponseStatus {
                                     + "delete on nodes and clients)"));
         }
         if (status == 404) {
-            throw new PermanentFailure(what + " answered 404: check asger.chef.url, including its /organizations/ORG part");
+            throw Failures.forStatus(status, what + " answered 404: check asger.chef.url, including its /organizations/ORG part");
         }
-        if (status == 429 || status >= 500) {
-            throw new TransientFailure(what + " answered " + status);
-        }
-        throw new PermanentFailure(what + " answered " + status);
+        throw Failures.forStatus(status, what + " answered " + status);
     }
 
     public void setClientName(String clientName) {

@@ -50,10 +50,6 @@ public class ChefSearchQuery {
         this.template = template;
     }
 
-    public String getTemplate() {
-        return template;
-    }
-
     private static String printable(String s) {
         StringBuilder out = new StringBuilder();
         for (char c : s.toCharArray()) {

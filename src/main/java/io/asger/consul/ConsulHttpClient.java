@@ -1,6 +1,6 @@
 package io.asger.consul;
 
-import org.apache.camel.component.http.HttpClientConfigurer;
+import io.asger.errors.NoHttpClientRetries;
 import org.apache.hc.client5.http.impl.classic.HttpClientBuilder;
 
 import java.io.IOException;
@@ -9,17 +9,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Sets up the HTTP client that calls Consul: the ACL token on every request, and no retries of its own.
+ * Sets up the HTTP client that calls Consul: the ACL token on every request, and (as every camel-http client of
+ * asger, {@link NoHttpClientRetries}) no retries of its own.
  *
  * The token is added as {@code X-Consul-Token} inside the client rather than as a message header so that it
  * never sits on the exchange: Camel's error handler and tracers print message headers, and the token must never
  * be logged. It comes from {@code token}, else from {@code tokenFile} (read for every request, so a token that
  * an agent such as Vault rotates in place is picked up). No token: no header (Consul's anonymous token applies).
- *
- * Apache HttpClient would otherwise retry some failed requests (and 503s) once by itself; asger's error handler
- * does the retrying, with its backoff and count, so that every attempt is visible and bounded.
  */
-public class ConsulHttpClient implements HttpClientConfigurer {
+public class ConsulHttpClient extends NoHttpClientRetries {
 
     public static final String TOKEN_HEADER = "X-Consul-Token";
 
@@ -36,7 +34,7 @@ public class ConsulHttpClient implements HttpClientConfigurer {
 
     @Override
     public void configureHttpClient(HttpClientBuilder builder) {
-        builder.disableAutomaticRetries();
+        super.configureHttpClient(builder);
         builder.addRequestInterceptorFirst((request, entity, context) -> {
             String current = currentToken();
             if (!current.isEmpty()) {

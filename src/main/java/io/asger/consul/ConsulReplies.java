@@ -3,8 +3,9 @@ package io.asger.consul;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.asger.errors.FailureKind;
+import io.asger.errors.Failures;
 import io.asger.errors.PermanentFailure;
-import io.asger.errors.TransientFailure;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -23,16 +24,16 @@ public class ConsulReplies {
     private static final int MAX_BODY = 300;
 
     /**
-     * Passes 2xx; 429 and 5xx are transient; 403 and every other status are permanent, with a message that names
-     * the request and, for a 403, the permission the token lacks.
+     * Passes 2xx; the kind of any other status is {@link Failures#forStatus}'s. The message names the request and,
+     * for a 403, the permission the token lacks.
      */
     public void check(int status, String body, String request, String permission) {
-        if (status >= 200 && status < 300) {
+        if (Failures.isSuccess(status)) {
             return;
         }
         String said = shorten(body);
-        if (status == 429 || status >= 500) {
-            throw new TransientFailure("Consul answered " + status + " to " + request + ": " + said);
+        if (Failures.ofStatus(status) == FailureKind.TRANSIENT) {
+            throw Failures.forStatus(status, "Consul answered " + status + " to " + request + ": " + said);
         }
         if (status == 403) {
             if (said.contains("ACL not found")) {
@@ -48,7 +49,7 @@ public class ConsulReplies {
             throw new PermanentFailure("Consul refused " + request + " (403): the ACL token lacks " + missing
                     + " (Consul said: " + said + ")");
         }
-        throw new PermanentFailure("Consul rejected " + request + " with " + status + ": " + said);
+        throw Failures.forStatus(status, "Consul rejected " + request + " with " + status + ": " + said);
     }
 
     /** Node names from {@code GET /v1/catalog/nodes}: a JSON array of nodes. */

@@ -2,6 +2,7 @@ package io.asger.errors;
 
 import java.util.Map;
 
+import io.asger.ExchangeProperties;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.apache.camel.component.aws2.sqs.Sqs2Constants;
@@ -31,7 +32,7 @@ public class DeadLetterAttributes implements Processor {
         // A replayed message carries the id it had when it first failed.
         String originalId = exchange.getMessage().getHeader(ORIGINAL_MESSAGE_ID, String.class);
         if (originalId == null) {
-            originalId = exchange.getProperty("asgerMessageId", String.class);
+            originalId = exchange.getProperty(ExchangeProperties.MESSAGE_ID, String.class);
         }
         if (originalId == null) {
             originalId = exchange.getMessage().getHeader(Sqs2Constants.MESSAGE_ID, String.class);

@@ -2,6 +2,7 @@ package io.asger.errors;
 
 import java.time.Instant;
 
+import io.asger.ExchangeProperties;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 
@@ -12,13 +13,13 @@ import org.apache.camel.Processor;
  */
 public class FailureRecorder implements Processor {
 
-    public static final String ATTEMPTS = "asgerAttempts";
-    public static final String FIRST_FAILURE = "asgerFirstFailureTime";
-    public static final String FAILED_TASK = "asgerFailedTask";
+    public static final String ATTEMPTS = ExchangeProperties.ATTEMPTS;
+    public static final String FIRST_FAILURE = ExchangeProperties.FIRST_FAILURE_TIME;
+    public static final String FAILED_TASK = ExchangeProperties.FAILED_TASK;
 
     @Override
     public void process(Exchange exchange) {
-        String task = exchange.getProperty("task", "none", String.class);
+        String task = exchange.getProperty(ExchangeProperties.TASK, "none", String.class);
         if (!task.equals(exchange.getProperty(FAILED_TASK, String.class))) {
             exchange.setProperty(FAILED_TASK, task);
             exchange.setProperty(ATTEMPTS, 0);

@@ -7,43 +7,87 @@ import org.apache.camel.http.base.HttpOperationFailedException;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 
 /**
- * Sorts failures into permanent (dead-letter at once) and transient (retry with backoff, then dead-letter). Used by
- * the {@code onException} in {@code routes/dead-letter.camel.yaml}.
+ * asger's one failure vocabulary: how an HTTP status, an AWS error code or an exception is classified. Every task
+ * and the error handler ({@code routes/dead-letter.camel.yaml}) decide with these rules; a task adds only the words
+ * of its message ({@link #forStatus}).
+ *
+ * <pre>
+ *   2xx                                   success (a task may treat more as success, e.g. 404 on a DELETE)
+ *   408, 429, 5xx                         transient
+ *   any other status (4xx, 3xx, 1xx)      permanent
+ *   AWS throttling codes, RequestTimeout, ServiceUnavailable, InternalError/Failure   transient, whatever the status
+ *   other AWS errors                      by their status
+ *   PermanentFailure, malformed JSON      permanent
+ *   TransientFailure, I/O and everything else   transient
+ * </pre>
  */
 public class Failures {
 
-    /** AWS error codes that mean "slow down" or "busy", whatever HTTP status carries them. */
-    static final Set<String> AWS_TRANSIENT_CODES = Set.of(
+    /** AWS error codes that mean "slow down": the one list, for the error handler and for Route 53's own pacing. */
+    public static final Set<String> THROTTLING_CODES = Set.of(
             "Throttling", "ThrottlingException", "ThrottledException", "RequestThrottled", "RequestThrottledException",
-            "TooManyRequestsException", "RequestLimitExceeded", "SlowDown", "PriorRequestNotComplete",
-            "ProvisionedThroughputExceededException", "RequestTimeout", "RequestTimeoutException",
-            "ServiceUnavailable", "InternalError", "InternalFailure");
+            "TooManyRequests", "TooManyRequestsException", "RequestLimitExceeded", "SlowDown", "PriorRequestNotComplete",
+            "ProvisionedThroughputExceededException");
 
-    public boolean isPermanent(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof TransientFailure) {
-                return false;
-            }
-            if (t instanceof PermanentFailure || t instanceof JsonProcessingException) {
-                return true;
-            }
-            if (t instanceof HttpOperationFailedException http) {
-                return isPermanentStatus(http.getStatusCode());
-            }
-            if (t instanceof AwsServiceException aws) {
-                String code = aws.awsErrorDetails() == null ? null : aws.awsErrorDetails().errorCode();
-                if (aws.isThrottlingException() || code != null && AWS_TRANSIENT_CODES.contains(code)) {
-                    return false;
-                }
-                return isPermanentStatus(aws.statusCode());
-            }
-        }
-        return false;
+    /** AWS error codes that mean "busy or broken right now", whatever HTTP status carries them. */
+    public static final Set<String> AWS_TRANSIENT_CODES = Set.of(
+            "RequestTimeout", "RequestTimeoutException", "ServiceUnavailable", "InternalError", "InternalFailure");
+
+    /** The kind of a non-2xx HTTP status. */
+    public static FailureKind ofStatus(int status) {
+        return status == 408 || status == 429 || status >= 500 ? FailureKind.TRANSIENT : FailureKind.PERMANENT;
     }
 
-    /** 4xx other than 404 (gone), 409 (conflict, usually already done) and 429 (throttled) cannot be fixed by retrying. */
-    public static boolean isPermanentStatus(int status) {
-        return status >= 400 && status < 500 && status != 404 && status != 409 && status != 429 && status != 408;
+    public static boolean isSuccess(int status) {
+        return status >= 200 && status < 300;
+    }
+
+    /** The exception for a non-2xx status, of the kind {@link #ofStatus} gives, with the task's words as message. */
+    public static RuntimeException forStatus(int status, String message) {
+        return ofStatus(status) == FailureKind.TRANSIENT ? new TransientFailure(message) : new PermanentFailure(message);
+    }
+
+    /** Throttled by AWS ("slow down"). */
+    public static boolean isThrottling(AwsServiceException e) {
+        return e.isThrottlingException() || THROTTLING_CODES.contains(awsErrorCode(e));
+    }
+
+    /** An AWS error worth trying again: throttling, a transient code, or a transient status. */
+    public static boolean isTransient(AwsServiceException e) {
+        return isThrottling(e) || AWS_TRANSIENT_CODES.contains(awsErrorCode(e)) || ofStatus(e.statusCode()) == FailureKind.TRANSIENT;
+    }
+
+    public static String awsErrorCode(AwsServiceException e) {
+        return e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
+    }
+
+    /** The kind of any failure, looking through Camel's wrappers and causes. */
+    public static FailureKind classify(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof TransientFailure) {
+                return FailureKind.TRANSIENT;
+            }
+            if (t instanceof PermanentFailure || t instanceof JsonProcessingException) {
+                return FailureKind.PERMANENT;
+            }
+            if (t instanceof HttpOperationFailedException http) {
+                return ofStatus(http.getStatusCode());
+            }
+            if (t instanceof AwsServiceException aws) {
+                return isTransient(aws) ? FailureKind.TRANSIENT : FailureKind.PERMANENT;
+            }
+        }
+        return FailureKind.TRANSIENT;
+    }
+
+    /** For the error handler's onWhen ({@code failures.isPermanent(${exception})}). */
+    public boolean isPermanent(Throwable failure) {
+        return classify(failure) == FailureKind.PERMANENT;
+    }
+
+    /** One word for the DLQ attribute and the logs. */
+    public String kind(Throwable failure) {
+        return classify(failure).word();
     }
 
     /**
@@ -58,10 +102,5 @@ public class Failures {
             t = t.getCause();
         }
         return t;
-    }
-
-    /** One word for the DLQ attribute and the logs. */
-    public String kind(Throwable failure) {
-        return isPermanent(failure) ? "permanent" : "transient";
     }
 }

@@ -1,6 +1,8 @@
 package io.asger.route53;
 
 import io.asger.aws.AwsClients;
+import io.asger.aws.InstanceFacts;
+import io.asger.aws.Lazy;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

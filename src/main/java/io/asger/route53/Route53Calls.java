@@ -1,28 +1,25 @@
 package io.asger.route53;
 
 import java.time.Duration;
-import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
+import io.asger.errors.Failures;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 
 /**
  * Every Route 53 request asger makes goes through here. Route 53 allows 5 requests per second per account, so calls
- * are spaced (asger.route53.requests-per-second), and when Route 53 still answers Throttling or
- * PriorRequestNotComplete the call is retried after a jittered, growing delay.
+ * are spaced (asger.route53.requests-per-second), and when Route 53 still answers Throttling,
+ * PriorRequestNotComplete or another transient error ({@link Failures#isTransient}) the call is retried after a
+ * jittered, growing delay.
  */
 public final class Route53Calls {
 
     private static final Logger LOG = LoggerFactory.getLogger(Route53Calls.class);
-
-    /** Error codes that mean "too soon, try again", not "this request is wrong". */
-    static final Set<String> RETRYABLE = Set.of("Throttling", "ThrottlingException", "PriorRequestNotComplete",
-            "TooManyRequests", "RequestLimitExceeded");
 
     private final long intervalNanos;
     private final int maxAttempts;
@@ -67,12 +64,13 @@ public final class Route53Calls {
         return retried.get();
     }
 
+    /** Throttling and Route 53's other transient answers ({@link Failures#isTransient}). */
     static boolean isRetryable(AwsServiceException e) {
-        return RETRYABLE.contains(errorCode(e)) || e.statusCode() >= 500;
+        return Failures.isTransient(e);
     }
 
     static String errorCode(AwsServiceException e) {
-        return e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
+        return Failures.awsErrorCode(e);
     }
 
     /** Half the exponential delay, plus up to as much again at random ("equal jitter"). */

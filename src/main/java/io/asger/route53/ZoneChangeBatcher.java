@@ -3,6 +3,7 @@ package io.asger.route53;
 import java.time.Duration;
 
 import io.asger.aws.AwsClients;
+import io.asger.aws.Lazy;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -47,7 +48,6 @@ public final class ZoneChangeBatcher implements AutoCloseable {
     private String zoneId;
     private long ttl = 60;
     private long windowMs = 200;
-    private int maxRecords = MAX_RECORDS;
     private int maxEvents = Integer.MAX_VALUE;
     private boolean dryRun;
     private double requestsPerSecond = 5;
@@ -167,7 +167,7 @@ public final class ZoneChangeBatcher implements AutoCloseable {
                 batch.add(first);
                 int estimate = first.change().estimatedWeight();
                 Pending next;
-                while (estimate < maxRecords && batch.size() < maxEvents && (next = pending.poll()) != null) {
+                while (estimate < MAX_RECORDS && batch.size() < maxEvents && (next = pending.poll()) != null) {
                     batch.add(next);
                     estimate += next.change().estimatedWeight();
                 }
@@ -217,7 +217,7 @@ public final class ZoneChangeBatcher implements AutoCloseable {
             RecordChange change = p.change();
             change.plan(records);
             boolean collides = change.touched().stream().anyMatch(touched::contains);
-            boolean full = recordCount + change.weight() > maxRecords || chars + change.valueChars() > MAX_VALUE_CHARS;
+            boolean full = recordCount + change.weight() > MAX_RECORDS || chars + change.valueChars() > MAX_VALUE_CHARS;
             if (collides || (full && !planned.isEmpty())) {
                 // Route 53 rejects two changes to one name in a batch; the zone will be read again for it.
                 deferred.add(p);
@@ -311,10 +311,6 @@ public final class ZoneChangeBatcher implements AutoCloseable {
 
     public void setBatchWindowMs(long windowMs) {
         this.windowMs = Math.max(0, windowMs);
-    }
-
-    public void setMaxBatchRecords(int maxRecords) {
-        this.maxRecords = Math.max(4, Math.min(MAX_RECORDS, maxRecords));
     }
 
     /** At most this many events per batch; 1 turns batching off (for comparison). */

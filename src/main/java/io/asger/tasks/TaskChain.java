@@ -22,8 +22,9 @@ public class TaskChain {
 
     static final List<EventType> DIRECTIONS = List.of(EventType.UP, EventType.DOWN, EventType.UP_FAILED, EventType.DOWN_FAILED);
 
-    /** What the shipped intake, tasks and dead-letter files provide: without them nothing would be handled. */
-    static final List<String> CORE_ENDPOINTS = List.of("route-by-event-type", "run-task-chain", "run-one-task", "dead-letter");
+    /** What the shipped intake, tasks, dead-letter and message-done files provide: without them nothing would be handled. */
+    static final List<String> CORE_ENDPOINTS = List.of("route-by-event-type", "run-task-chain", "run-one-task", "dead-letter",
+            "message-done");
 
     private final List<String> tasks;
     private final Map<EventType, List<String>> chains = new EnumMap<>(EventType.class);
@@ -44,7 +45,7 @@ public class TaskChain {
         for (String core : CORE_ENDPOINTS) {
             if (!directs.contains(core)) {
                 throw new InvalidSettingException("asger.routes-dir", "has no route consuming direct:" + core
-                        + " (intake, tasks and dead-letter route files must all be there)");
+                        + " (intake, tasks, dead-letter and message-done route files must all be there)");
             }
         }
         for (String task : tasks) {

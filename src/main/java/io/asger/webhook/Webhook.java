@@ -8,8 +8,9 @@ import java.util.Map;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.asger.errors.FailureKind;
+import io.asger.errors.Failures;
 import io.asger.errors.PermanentFailure;
-import io.asger.errors.TransientFailure;
 import io.asger.event.AsgEvent;
 
 /**
@@ -29,7 +30,10 @@ public class Webhook {
         this.url = url == null ? "" : url.trim();
     }
 
-    /** The URL to POST to; refuses (permanently: retrying will not set it) an empty or non-HTTP one. */
+    /**
+     * The URL to POST to. Checked at start-up (io.asger.config.WebhookSettings); refused here too (permanently:
+     * retrying will not set it) for a route that runs without that check.
+     */
     public String url() {
         URI uri = parse();
         return uri.toString();
@@ -69,18 +73,16 @@ public class Webhook {
     }
 
     /**
-     * 2xx: delivered. 429, 408 and 5xx: the receiver is busy or down, retried. Anything else (a 404 from a mistyped
-     * URL, a 401 or 403 from a revoked token, a 400 for a body it does not take, a redirect): retrying will not help.
+     * 2xx: delivered. Otherwise the status is classified as for every HTTP task ({@link Failures#forStatus}): 408,
+     * 429 and 5xx (the receiver is busy or down) are retried; any other (a 404 from a mistyped URL, a 401 or 403 from
+     * a revoked token, a 400 for a body it does not take, a redirect) cannot be fixed by retrying.
      */
     public void check(int status, String responseBody) {
-        if (status >= 200 && status < 300) {
+        if (Failures.isSuccess(status)) {
             return;
         }
         String what = "webhook POST to " + getTarget() + " answered " + status + excerpt(responseBody);
-        if (status == 429 || status == 408 || status >= 500) {
-            throw new TransientFailure(what);
-        }
-        throw new PermanentFailure(what + " (check " + URL + ")");
+        throw Failures.forStatus(status, Failures.ofStatus(status) == FailureKind.PERMANENT ? what + " (check " + URL + ")" : what);
     }
 
     private URI parse() {

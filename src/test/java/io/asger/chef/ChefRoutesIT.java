@@ -3,7 +3,10 @@ package io.asger.chef;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.asger.TaskRoutes;
 import io.asger.errors.PermanentFailure;
+import io.asger.event.AsgEvent;
+import io.asger.event.EventType;
 import io.asger.peers.Goiardi;
 import java.io.IOException;
 import java.io.InputStream;
@@ -29,26 +32,13 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * routes/chef.camel.yaml on its own against a real goiardi: the exchange enters direct:chef-down as the task
- * chain hands it over (exchange property "event"), and errors come back to the caller unhandled, so each
+ * routes/chef.camel.yaml on its own against a real goiardi: the exchange enters direct:chef-down as run-one-task
+ * hands it over (the shared TaskRoutes harness), and errors come back to the caller unhandled, so each
  * test sees the exact failure the global error handler would classify. ChefTaskIT covers the same through SQS.
  */
 class ChefRoutesIT {
 
     private static Goiardi chef;
-
-    /** What the route reads from the event: only the instance id. */
-    public static final class Event {
-        private final String instanceId;
-
-        Event(String instanceId) {
-            this.instanceId = instanceId;
-        }
-
-        public String getInstanceId() {
-            return instanceId;
-        }
-    }
 
     @BeforeAll
     static void startChef() {
@@ -73,25 +63,10 @@ class ChefRoutesIT {
         return p;
     }
 
-    /** Runs direct:chef-down once with the real route file and application.properties under the given settings. */
+    /** Runs direct:chef-down once, through the shared task-route harness, with the given settings. */
     private static void chefDown(String instanceId, Map<String, String> settings) throws Exception {
-        Properties props = new Properties();
-        try (InputStream in = Files.newInputStream(Path.of("src/main/resources/application.properties"))) {
-            props.load(in);
-        }
-        props.putAll(settings);
-        try (CamelContext context = new DefaultCamelContext()) {
-            context.getPropertiesComponent().setInitialProperties(props);
-            PluginHelper.getRoutesLoader(context).loadRoutes(
-                    PluginHelper.getResourceLoader(context).resolveResource("file:routes/chef.camel.yaml"));
-            context.start();
-            DefaultExchange exchange = new DefaultExchange(context);
-            exchange.setProperty("event", new Event(instanceId));
-            exchange.setProperty("task", "chef");
-            context.createProducerTemplate().send("direct:chef-down", exchange);
-            if (exchange.getException() != null) {
-                throw exchange.getException();
-            }
+        try (TaskRoutes routes = TaskRoutes.load("chef", settings)) {
+            routes.call(AsgEvent.builder(EventType.DOWN).instanceId(instanceId).messageId("m-" + instanceId).build());
         }
     }
 
@@ -261,6 +236,36 @@ class ChefRoutesIT {
             assertThatThrownBy(() -> chefDown(id, settings("asger.chef.url", "http://127.0.0.1:" + listener.getLocalPort())))
                     .isInstanceOf(PermanentFailure.class).hasMessageContaining("not an EC2 instance id");
             assertThat(connections).hasValue(0);
+        }
+    }
+
+    @Test
+    void aRequestIsSentOnceEvenWhenHttpClientWouldRetryIt() throws Exception {
+        // Apache HttpClient retries an idempotent request (DELETE) once by itself after a 503; asger's error handler
+        // must be the only one retrying (io.asger.errors.NoHttpClientRetries), so one attempt is one request.
+        AtomicInteger deletes = new AtomicInteger();
+        com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.createContext("/", exchange -> {
+            byte[] answer = "{\"total\":1,\"rows\":[{\"data\":{\"name\":\"web-1\"}}]}".getBytes();
+            if ("DELETE".equals(exchange.getRequestMethod())) {
+                deletes.incrementAndGet();
+                exchange.getResponseHeaders().add("Retry-After", "1");
+                exchange.sendResponseHeaders(503, -1);
+            } else {
+                exchange.sendResponseHeaders(200, answer.length);
+                exchange.getResponseBody().write(answer);
+            }
+            exchange.close();
+        });
+        server.start();
+        try {
+            assertThatThrownBy(() -> chefDown("i-0000000000000d503",
+                    settings("asger.chef.url", "http://127.0.0.1:" + server.getAddress().getPort())))
+                    .hasRootCauseInstanceOf(io.asger.errors.TransientFailure.class).hasStackTraceContaining("answered 503");
+            assertThat(deletes).hasValue(1);
+        } finally {
+            server.stop(0);
         }
     }
 

@@ -1,6 +1,7 @@
 package io.asger.webhook;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.util.List;
@@ -131,12 +132,22 @@ class WebhookTaskIT {
     }
 
     @Test
-    void withoutAUrlTheEventIsDeadLetteredNamingTheSetting() {
-        try (AsgerTestApp app = AsgerTestApp.start(Map.of("asger.tasks", "webhook"))) {
-            app.send(TestEvents.snsTerminate("i-0123456789abcdef0", "web"));
-            List<Message> dead = app.awaitDlq(1, WAIT);
-            assertThat(dead.get(0).messageAttributes().get("asger-error-message").stringValue())
-                    .contains("asger.webhook.url is not set");
-        }
+    void withoutAUrlAsgerDoesNotStartAndSaysWhichSettingIsMissing() {
+        assertThatThrownBy(() -> AsgerTestApp.start(Map.of("asger.tasks", "webhook")).close())
+                .hasStackTraceContaining("asger.webhook.url: is required because asger.tasks includes 'webhook'");
+    }
+
+    @Test
+    void aBadUrlIsRefusedAtStartUpWithoutRepeatingIt() {
+        assertThatThrownBy(() -> AsgerTestApp.start(Map.of("asger.tasks", "webhook",
+                "asger.webhook.url", "ftp://hooks.example.com/s3cr3t")).close())
+                .hasStackTraceContaining("asger.webhook.url: must be an http or https URL")
+                .satisfies(e -> assertThat(stackTrace(e)).doesNotContain("s3cr3t"));
+    }
+
+    static String stackTrace(Throwable e) {
+        java.io.StringWriter out = new java.io.StringWriter();
+        e.printStackTrace(new java.io.PrintWriter(out));
+        return out.toString();
     }
 }

@@ -1,14 +1,14 @@
-package io.asger.route53;
+package io.asger.aws;
 
 import java.util.function.Supplier;
 
 /** A client built on first use and closed with its owner. */
-final class Lazy<T extends AutoCloseable> implements Supplier<T>, AutoCloseable {
+public final class Lazy<T extends AutoCloseable> implements Supplier<T>, AutoCloseable {
 
     private final Supplier<T> factory;
     private T value;
 
-    Lazy(Supplier<T> factory) {
+    public Lazy(Supplier<T> factory) {
         this.factory = factory;
     }
 

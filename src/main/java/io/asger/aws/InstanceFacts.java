@@ -1,4 +1,4 @@
-package io.asger.route53;
+package io.asger.aws;
 
 /** What the Route 53 task needs to know about one EC2 instance. A getter-only bean for the routes' simple language. */
 public final class InstanceFacts {

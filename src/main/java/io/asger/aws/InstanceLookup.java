@@ -1,6 +1,6 @@
-package io.asger.route53;
+package io.asger.aws;
 
-import io.asger.aws.AwsClients;
+
 import java.util.function.Supplier;
 
 import software.amazon.awssdk.awscore.exception.AwsServiceException;

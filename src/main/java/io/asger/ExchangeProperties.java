@@ -1,0 +1,31 @@
+package io.asger;
+
+/**
+ * The names of the exchange properties the route files and the beans share: one list, so that YAML
+ * ({@code ${exchangeProperty.event}}) and Java ({@code exchange.getProperty(ExchangeProperties.EVENT)}) cannot drift.
+ * Each route file's header names the ones it uses.
+ */
+public final class ExchangeProperties {
+
+    /** The message as one {@link io.asger.event.AsgEvent}; set by the router, absent for a body that did not parse. */
+    public static final String EVENT = "event";
+    /** The task running now (e.g. {@code chef}), while {@code run-one-task} calls it. */
+    public static final String TASK = "task";
+    /** The tasks of this message's chain, in the order they run ({@code []} for a message that runs none). */
+    public static final String TASKS = "tasks";
+    /** The SQS message id. */
+    public static final String MESSAGE_ID = "asgerMessageId";
+    /** The SQS receipt handle: the consumer deletes the message with it. */
+    public static final String RECEIPT_HANDLE = "asgerReceiptHandle";
+    /** When the message first failed (ISO-8601); a replayed dead letter brings it along. */
+    public static final String FIRST_FAILURE_TIME = "asgerFirstFailureTime";
+    /** How handling the message ended, one of {@link MessageOutcome}'s wire values; set where it is decided. */
+    public static final String OUTCOME = "asgerOutcome";
+    /** Attempts of the failing task so far (the dead-letter channel counts them). */
+    public static final String ATTEMPTS = "asgerAttempts";
+    /** The task that failed ({@code none}: the message itself was refused). */
+    public static final String FAILED_TASK = "asgerFailedTask";
+
+    private ExchangeProperties() {
+    }
+}

@@ -1,0 +1,67 @@
+package io.asger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+
+/** What the route files promise in their headers, and the outcome values they set. */
+class RouteFileHeadersTest {
+
+    static final Pattern USED = Pattern.compile("exchangeProperty\\.([A-Za-z][A-Za-z0-9]*)|name: ([a-z][A-Za-z0-9]*)\\n\\s+(?:simple|constant|method):");
+    static final Pattern OUTCOME = Pattern.compile("name: asgerOutcome\\n\\s+constant: ([a-z-]+)");
+
+    static List<Path> routeFiles() throws IOException {
+        try (Stream<Path> files = Files.list(Path.of("routes"))) {
+            return files.filter(f -> f.toString().endsWith(".camel.yaml")).sorted().toList();
+        }
+    }
+
+    static String header(String text) {
+        StringBuilder h = new StringBuilder();
+        for (String line : text.split("\n")) {
+            if (!line.startsWith("#")) {
+                break;
+            }
+            h.append(line).append('\n');
+        }
+        return h.toString();
+    }
+
+    @Test
+    void everyRouteFileHeaderNamesTheExchangePropertiesItUses() throws IOException {
+        for (Path file : routeFiles()) {
+            String text = Files.readString(file);
+            Set<String> used = new TreeSet<>();
+            Matcher m = USED.matcher(text);
+            while (m.find()) {
+                used.add(m.group(1) != null ? m.group(1) : m.group(2));
+            }
+            used.removeIf(name -> name.startsWith("Camel"));
+            String header = header(text);
+            assertThat(used).as(file + " header").allSatisfy(name -> assertThat(header).contains(name));
+        }
+    }
+
+    @Test
+    void theRoutesSetOnlyOutcomesMessageOutcomeKnows() throws IOException {
+        Set<String> set = new TreeSet<>();
+        for (Path file : routeFiles()) {
+            Matcher m = OUTCOME.matcher(Files.readString(file));
+            while (m.find()) {
+                set.add(m.group(1));
+            }
+        }
+        assertThat(set).containsExactlyInAnyOrder(
+                Stream.of(MessageOutcome.values()).map(MessageOutcome::wire).toArray(String[]::new));
+    }
+}
