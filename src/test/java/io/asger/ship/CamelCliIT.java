@@ -52,7 +52,7 @@ class CamelCliIT {
 
             send(port, TestEvents.snsTerminate("i-0123456789abcdef0", "web"));
             Awaitility.await("event handled").atMost(Duration.ofSeconds(60))
-                    .until(() -> read(output).contains("tasks [log] done"));
+                    .until(() -> read(output).contains("handled in "));
             assertThat(read(output)).contains("down: instance i-0123456789abcdef0 terminated in group web")
                     .contains("dry-run true");
 
