@@ -7,7 +7,8 @@ import java.util.Optional;
 import java.util.function.Function;
 
 /**
- * Every setting asger checks at start-up, in one place: the core settings, and the settings of each shipped task
+ * Every setting asger checks at start-up, in one place: the core settings, what asger checks before it believes a
+ * message ({@link TrustSettings}), and the settings of each shipped task
  * that asger.tasks names (a task that is off is neither read nor checked, and its route file is not loaded: see
  * {@link RouteFiles}). All problems are gathered first, so a start-up with several bad settings names them all at
  * once, one line each.
@@ -18,7 +19,8 @@ import java.util.function.Function;
  * its keys commented in application.properties and a row each in the README's configuration table. For a task's
  * area, add it to {@link #TASK_SETTINGS} instead.
  */
-public record AsgerSettings(CoreSettings core, LifecycleSettings lifecycle, Map<String, Object> taskSettings) {
+public record AsgerSettings(CoreSettings core, LifecycleSettings lifecycle, TrustSettings trust,
+        Map<String, Object> taskSettings) {
 
     /** The shipped tasks whose settings asger checks, by task name. Their route files are named after them. */
     public static final Map<String, Function<Settings, Object>> TASK_SETTINGS = Map.of(
@@ -35,6 +37,7 @@ public record AsgerSettings(CoreSettings core, LifecycleSettings lifecycle, Map<
     public static AsgerSettings read(Settings s) {
         CoreSettings core = CoreSettings.from(s);
         LifecycleSettings lifecycle = LifecycleSettings.read(s);
+        TrustSettings trust = TrustSettings.read(s);
         Map<String, Object> tasks = new LinkedHashMap<>();
         for (String task : core.tasks()) {
             Function<Settings, Object> reader = TASK_SETTINGS.get(task);
@@ -43,7 +46,7 @@ public record AsgerSettings(CoreSettings core, LifecycleSettings lifecycle, Map<
             }
         }
         s.check();
-        return new AsgerSettings(core, lifecycle, Map.copyOf(tasks));
+        return new AsgerSettings(core, lifecycle, trust, Map.copyOf(tasks));
     }
 
     /** The settings of an enabled shipped task, e.g. {@code task(ChefSettings.class)}; empty when it is off. */

@@ -58,7 +58,7 @@ class DeployKitTest {
     static final Map<String, String> SDK_PACKAGE = Map.of("sqs", "sqs", "ec2", "ec2", "autoscaling", "autoscaling",
             "route53", "route53");
     /** The parts of asger a statement may be for: its Sid starts with one. */
-    static final List<String> TASKS = List.of("Intake", "DeadLetter", "Replay", "Lifecycle", "Route53");
+    static final List<String> TASKS = List.of("Intake", "DeadLetter", "Replay", "TerminationCheck", "Lifecycle", "Route53");
 
     @Test
     void everyIamActionExistsInTheAwsSdkServiceModels() throws Exception {
