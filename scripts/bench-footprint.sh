@@ -118,7 +118,7 @@ run_container() {
   sleep "$IDLE"
   pid=$(podman inspect --format '{{.State.Pid}}' "$name")
   rss=$(rss_mb "$pid")
-  podman stop --time 60 "$name" > /dev/null
+  podman stop --time 60 "$name" > /dev/null 2>&1
   echo "$ms $rss"
 }
 if [ -n "$IMAGE" ] && command -v podman > /dev/null && podman image exists "$IMAGE"; then
