@@ -13,6 +13,7 @@ import java.time.Clock;
 import io.asger.aws.QueueReceiveFailures;
 import io.asger.aws.SqsHeaderFilter;
 import io.asger.aws.UnfinishedMessageLog;
+import io.asger.aws.WorkerSlots;
 import io.asger.config.AsgerSettings;
 import io.asger.config.CoreSettings;
 import io.asger.config.InvalidSettingException;
@@ -64,17 +65,18 @@ public class AsgerConfiguration implements CamelConfiguration {
     static final int MESSAGES_PER_POLL = 10;
 
     /**
-     * The workers the intake route hands each received message to. The SQS consumer extends a message's visibility
-     * only once the message has been handed on, so without them the later messages of a poll would wait, their
-     * visibility running out, behind a slow or retrying one. When all workers and the queue are busy the consumer
-     * thread handles the message itself, which stops it polling: in-flight messages stay bounded.
+     * The workers the intake route hands each received message to, one per {@link WorkerSlots} slot: the SQS consumer
+     * extends a message's visibility only once the message has been handed on, and it receives only as many messages
+     * as slots are free, so every message it holds has a worker (the queue only bridges the moment between a worker
+     * giving back its slot and taking its next task). The consumer thread never runs a message itself: a message
+     * the pool refused would fail, and stay in SQS.
      */
-    static ExecutorService messageWorkers(CamelContext context, int consumers) {
+    static ExecutorService messageWorkers(CamelContext context, int workers) {
         ThreadPoolProfile profile = new ThreadPoolProfile("asger-workers");
-        profile.setPoolSize(consumers * MESSAGES_PER_POLL);
-        profile.setMaxPoolSize(consumers * MESSAGES_PER_POLL);
-        profile.setMaxQueueSize(consumers * MESSAGES_PER_POLL);
-        profile.setRejectedPolicy(ThreadPoolRejectedPolicy.CallerRuns);
+        profile.setPoolSize(workers);
+        profile.setMaxPoolSize(workers);
+        profile.setMaxQueueSize(workers);
+        profile.setRejectedPolicy(ThreadPoolRejectedPolicy.Abort);
         return context.getExecutorServiceManager().newThreadPool(AsgerConfiguration.class, "asger-worker", profile);
     }
 
@@ -164,6 +166,7 @@ public class AsgerConfiguration implements CamelConfiguration {
 
         SqsClient calls;
         SqsClient receives;
+        WorkerSlots slots;
         if (core.localMode()) {
             LocalQueues local = new LocalQueues(core.localPort());
             // Started now, not with the context: its URLs must be known before the routes are created.
@@ -178,8 +181,9 @@ public class AsgerConfiguration implements CamelConfiguration {
             properties.addOverrideProperty(CoreSettings.DLQ_URL, local.dlqUrl().toString());
             // Local mode is for trying asger out: nothing it does may touch a real Chef server, zone or catalog.
             properties.addOverrideProperty(CoreSettings.DRY_RUN, "true");
+            slots = new WorkerSlots(core.concurrency() * MESSAGES_PER_POLL, local.queueUrl().toString());
             calls = AwsClients.localSqs(LocalQueues.endpoint(local.port()));
-            receives = AwsClients.localSqs(LocalQueues.endpoint(local.port()));
+            receives = AwsClients.localSqs(LocalQueues.endpoint(local.port()), slots);
             LOG.info("Local mode (no asger.queue-url set): dry-run is on, and SNS signatures and instance states are not"
                     + " checked (asger.sns.verify-signatures, asger.verify-termination), so the unsigned examples work."
                     + " Send an event with:\n    "
@@ -187,11 +191,16 @@ public class AsgerConfiguration implements CamelConfiguration {
                     + "java -jar target/asger.jar send examples/events/terminate-sns.json");
         } else {
             URI queueUrl = core.queueUrl().orElseThrow();
+            slots = new WorkerSlots(core.concurrency() * MESSAGES_PER_POLL, queueUrl.toString());
             calls = AwsClients.sqs(queueUrl, core.dlqUrl().orElse(null));
-            receives = AwsClients.sqs(queueUrl, core.dlqUrl().orElse(null));
+            receives = AwsClients.sqs(queueUrl, core.dlqUrl().orElse(null), slots);
         }
+        // Receives (and WorkerSlots' interceptor) on a client of their own, which a stop closes; WorkerSlots hands
+        // messages back through the other.
         StoppableSqsClient sqs = new StoppableSqsClient(calls, receives);
+        slots.attach(sqs, context::isStopping);
         registry.bind("sqsClient", sqs);
+        registry.bind("workerSlots", slots);
         GracefulShutdown shutdown = new GracefulShutdown(sqs, properties.resolveProperty(CoreSettings.QUEUE_URL).orElseThrow());
         registry.bind("gracefulShutdown", shutdown);
         context.getManagementStrategy().addEventNotifier(shutdown);
@@ -213,7 +222,7 @@ public class AsgerConfiguration implements CamelConfiguration {
         registry.bind("asgerMetrics", metrics);
         registry.bind("countRetry", (Processor) metrics::retry);
 
-        registry.bind("messageWorkers", messageWorkers(context, core.concurrency()));
+        registry.bind("messageWorkers", messageWorkers(context, slots.slots()));
         bindLifecycleBeans(context, registry, all.lifecycle(), sqsQueueUrl(properties),
                 new Settings(properties::resolveProperty).bool(CoreSettings.DRY_RUN, false));
 
