@@ -16,6 +16,7 @@ import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.route53.Route53Client;
 import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sts.StsClient;
 
 /**
  * Builds every AWS client asger uses. Credentials and region come from the SDK's default chains (environment,
@@ -66,6 +67,20 @@ public final class AwsClients {
 
     public static Ec2Client ec2() {
         return Ec2Client.builder().httpClientBuilder(ApacheHttpClient.builder()).build();
+    }
+
+    /** An EC2 client for one region (the reconcile sweep checks instances in each of asger.reconcile.regions). */
+    public static Ec2Client ec2(String region) {
+        return Ec2Client.builder().httpClientBuilder(ApacheHttpClient.builder()).region(Region.of(region)).build();
+    }
+
+    public static StsClient sts() {
+        return StsClient.builder().httpClientBuilder(ApacheHttpClient.builder()).build();
+    }
+
+    /** The region of the SDK's default chain (AWS_REGION, profile, instance metadata), if there is one. */
+    public static Optional<String> defaultRegion() {
+        return configuredRegion().map(Region::id);
     }
 
     public static AutoScalingClient autoScaling() {

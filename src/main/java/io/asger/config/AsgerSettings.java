@@ -18,7 +18,7 @@ import java.util.function.Function;
  * its keys commented in application.properties and a row each in the README's configuration table. For a task's
  * area, add it to {@link #TASK_SETTINGS} instead.
  */
-public record AsgerSettings(CoreSettings core, Map<String, Object> taskSettings) {
+public record AsgerSettings(CoreSettings core, ReconcileSettings reconcile, Map<String, Object> taskSettings) {
 
     /** The shipped tasks whose settings asger checks, by task name. Their route files are named after them. */
     public static final Map<String, Function<Settings, Object>> TASK_SETTINGS = Map.of(
@@ -33,6 +33,7 @@ public record AsgerSettings(CoreSettings core, Map<String, Object> taskSettings)
     /** Reads and checks everything; throws one InvalidSettingException naming every bad setting. */
     public static AsgerSettings read(Settings s) {
         CoreSettings core = CoreSettings.from(s);
+        ReconcileSettings reconcile = ReconcileSettings.read(s);
         Map<String, Object> tasks = new LinkedHashMap<>();
         for (String task : core.tasks()) {
             Function<Settings, Object> reader = TASK_SETTINGS.get(task);
@@ -41,7 +42,7 @@ public record AsgerSettings(CoreSettings core, Map<String, Object> taskSettings)
             }
         }
         s.check();
-        return new AsgerSettings(core, Map.copyOf(tasks));
+        return new AsgerSettings(core, reconcile, Map.copyOf(tasks));
     }
 
     /** The settings of an enabled shipped task, e.g. {@code task(ChefSettings.class)}; empty when it is off. */
