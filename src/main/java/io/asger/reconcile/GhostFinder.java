@@ -123,7 +123,9 @@ public final class GhostFinder implements AutoCloseable {
         plan.setDryRun(Boolean.TRUE.equals(dryRun));
         String defaultRegion = AwsClients.defaultRegion().orElse(null);
         List<String> allowed = regions.isEmpty() && defaultRegion != null ? List.of(defaultRegion) : regions;
-        String caller = callerAccount();
+        // Asked only when there is something to judge: a sweep with nothing to check needs no AWS credentials.
+        boolean anyId = plan.items().stream().anyMatch(i -> i.instanceId() != null && INSTANCE_ID.matcher(i.instanceId()).matches());
+        String caller = anyId ? callerAccount() : null;
 
         Map<String, List<InventoryItem>> byId = new LinkedHashMap<>();
         Map<String, String> skipById = new HashMap<>();

@@ -135,6 +135,9 @@ public final class ReconcilePlan {
         StringBuilder s = new StringBuilder("reconcile report" + (dryRun ? " (dry run)" : "")
                 + (stopped ? " (stopped by asger.reconcile.max-deletions)" : "") + ":");
         Map<String, String> sent = getEnqueued();
+        if (tasks.isEmpty()) {
+            s.append("\n  no task in asger.tasks lists an inventory (direct:NAME-inventory): nothing to judge");
+        }
         for (String task : tasks) {
             List<Entry> mine = entries.stream().filter(e -> e.item().task().equals(task)).toList();
             long live = mine.stream().filter(e -> e.verdict() == Verdict.LIVE).count();
