@@ -8,12 +8,17 @@ import io.asger.aws.UnfinishedMessageLog;
 import io.asger.config.AsgerSettings;
 import io.asger.config.CoreSettings;
 import io.asger.config.InvalidSettingException;
+import io.asger.config.LifecycleSettings;
 import io.asger.config.RouteFiles;
 import io.asger.config.Settings;
 import io.asger.errors.DeadLetterAttributes;
 import io.asger.errors.FailureRecorder;
 import io.asger.errors.Failures;
 import io.asger.event.AsgEventNormalizer;
+import io.asger.lifecycle.LifecycleActions;
+import io.asger.lifecycle.LifecycleHeartbeats;
+import io.asger.lifecycle.LifecyclePolicy;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.asger.local.LocalQueues;
 import io.asger.tasks.TaskChain;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -23,6 +28,7 @@ import org.apache.camel.spi.PropertiesComponent;
 import org.apache.camel.spi.Registry;
 import org.apache.camel.StartupListener;
 import org.apache.camel.spi.ThreadPoolProfile;
+import org.apache.camel.support.service.ServiceSupport;
 import org.apache.camel.util.concurrent.ThreadPoolRejectedPolicy;
 import java.util.concurrent.ExecutorService;
 import org.slf4j.Logger;
@@ -57,12 +63,40 @@ public class AsgerConfiguration implements CamelConfiguration {
         return context.getExecutorServiceManager().newThreadPool(AsgerConfiguration.class, "asger-worker", profile);
     }
 
+    /**
+     * The beans of routes/lifecycle.camel.yaml, bound here rather than in the file: they need the checked settings and
+     * the metrics registry, which YAML beans (made while the file is parsed) would not see yet. Heartbeats stop, and
+     * the Auto Scaling clients close, when Camel stops (after the routes, so in-flight chains keep theirs).
+     */
+    static void bindLifecycleBeans(CamelContext context, Registry registry, LifecycleSettings settings, String queueUrl,
+            boolean dryRun) throws Exception {
+        LifecycleActions actions = new LifecycleActions(queueUrl);
+        actions.setDryRun(dryRun);
+        actions.setMeterRegistryLookup(() -> registry.lookupByNameAndType("metricsRegistry", MeterRegistry.class));
+        LifecycleHeartbeats heartbeats = new LifecycleHeartbeats(actions, settings);
+        registry.bind("lifecycleActions", actions);
+        registry.bind("lifecycleHeartbeats", heartbeats);
+        registry.bind("lifecyclePolicy", new LifecyclePolicy(settings));
+        context.addService(new ServiceSupport() {
+            @Override
+            protected void doStop() {
+                heartbeats.close();
+                actions.close();
+            }
+        }, true, false);
+    }
+
+    private static String sqsQueueUrl(PropertiesComponent properties) {
+        return properties.resolveProperty(CoreSettings.QUEUE_URL).orElse("");
+    }
+
     @Override
     public void configure(CamelContext context) throws Exception {
         PropertiesComponent properties = context.getPropertiesComponent();
         Settings settings = new Settings(properties::resolveProperty);
         // The same check as before Camel started (AsgerApplication), for `camel run`, which starts here.
-        CoreSettings core = AsgerSettings.read(settings).core();
+        AsgerSettings all = AsgerSettings.read(settings);
+        CoreSettings core = all.core();
         Registry registry = context.getRegistry();
 
         SqsClient sqs;
@@ -101,6 +135,8 @@ public class AsgerConfiguration implements CamelConfiguration {
         }
 
         registry.bind("messageWorkers", messageWorkers(context, core.concurrency()));
+        bindLifecycleBeans(context, registry, all.lifecycle(), sqsQueueUrl(properties),
+                new Settings(properties::resolveProperty).bool(CoreSettings.DRY_RUN, false));
 
         // The route files last: their beans and endpoints may refer to the beans above.
         LOG.info("Routes from {}: {}", String.join(",", RouteFiles.patterns(java.nio.file.Path.of(core.routesDir()))),

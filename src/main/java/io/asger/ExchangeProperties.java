@@ -23,6 +23,8 @@ public final class ExchangeProperties {
     public static final String OUTCOME = "asgerOutcome";
     /** Attempts of the failing task so far (the dead-letter channel counts them). */
     public static final String ATTEMPTS = "asgerAttempts";
+    /** CONTINUE or ABANDON: the result direct:complete-lifecycle-action completes the event's lifecycle action with. */
+    public static final String LIFECYCLE_RESULT = "asgerLifecycleResult";
     /** The task that failed ({@code none}: the message itself was refused). */
     public static final String FAILED_TASK = "asgerFailedTask";
 

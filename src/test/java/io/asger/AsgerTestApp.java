@@ -121,6 +121,9 @@ public final class AsgerTestApp implements AutoCloseable {
         all.put("asger.routes-dir", "routes");
         // Stopping waits for a receive in progress: a short long-poll keeps every test's shutdown quick.
         all.put("asger.poll-wait-seconds", "1");
+        // Lifecycle actions would be completed against real Auto Scaling: the tests that drive them
+        // (io.asger.lifecycle.LifecycleIT) turn this on with FakeAutoScaling as the endpoint.
+        all.put("asger.lifecycle.complete", "false");
         all.putAll(properties);
         long logStart = logSize();
         Main main = AsgerApplication.create(all, extraRouteFiles);

@@ -22,7 +22,7 @@ public class TaskRecorder {
 
     static final List<String> HEADERS_SEEN = new CopyOnWriteArrayList<>();
 
-    static void reset() {
+    public static void reset() {
         HEADERS_SEEN.clear();
         CALLS.clear();
         FAILURES_LEFT.clear();
@@ -30,12 +30,12 @@ public class TaskRecorder {
     }
 
     /** The next {@code times} calls of task/direction (e.g. "second-down") fail. */
-    static void failNext(String taskDirection, int times, boolean permanent) {
+    public static void failNext(String taskDirection, int times, boolean permanent) {
         FAILURES_LEFT.put(taskDirection, new AtomicInteger(times));
         PERMANENT.put(taskDirection, permanent);
     }
 
-    static List<String> calls() {
+    public static List<String> calls() {
         return List.copyOf(CALLS);
     }
 

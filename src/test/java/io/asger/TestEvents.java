@@ -67,6 +67,31 @@ public final class TestEvents {
         return n.toString();
     }
 
+    /** An EventBridge lifecycle action ("EC2 Instance-launch Lifecycle Action" or "...-terminate ...") from {@code region}. */
+    public static String eventBridgeLifecycle(String detailType, String instanceId, String group, String region) {
+        ObjectNode n = JSON.createObjectNode()
+                .put("version", "0").put("id", UUID.randomUUID().toString())
+                .put("detail-type", detailType).put("source", "aws.autoscaling")
+                .put("account", ACCOUNT).put("time", "2026-11-25T10:00:00Z").put("region", region);
+        n.putArray("resources").add(groupArn(group).replace(REGION, region));
+        n.putObject("detail")
+                .put("LifecycleActionToken", UUID.randomUUID().toString()).put("AutoScalingGroupName", group)
+                .put("LifecycleHookName", "asger-hook").put("EC2InstanceId", instanceId)
+                .put("LifecycleTransition", detailType.contains("launch")
+                        ? "autoscaling:EC2_INSTANCE_LAUNCHING" : "autoscaling:EC2_INSTANCE_TERMINATING")
+                .put("Origin", "AutoScalingGroup").put("Destination", "EC2");
+        return n.toString();
+    }
+
+    /** The test notification a lifecycle hook sends straight to SQS when it is created. */
+    public static String lifecycleTestNotification(String group) {
+        return JSON.createObjectNode()
+                .put("AccountId", ACCOUNT).put("RequestId", UUID.randomUUID().toString())
+                .put("AutoScalingGroupARN", groupArn(group)).put("AutoScalingGroupName", group)
+                .put("Service", "AWS Auto Scaling").put("Event", "autoscaling:TEST_NOTIFICATION")
+                .put("Time", "2026-11-25T10:00:00.000Z").toString();
+    }
+
     static String notification(String event, String instanceId, String group) {
         ObjectNode n = JSON.createObjectNode()
                 .put("Origin", "AutoScalingGroup").put("Destination", "EC2")

@@ -87,6 +87,24 @@ public final class AwsClients {
         return AutoScalingClient.builder().httpClientBuilder(ApacheHttpClient.builder()).build();
     }
 
+    /**
+     * An Auto Scaling client for one region (an event is acted on in its own region, whatever region asger runs in).
+     * The endpoint follows the SDK's conventions: {@code AWS_ENDPOINT_URL_AUTO_SCALING} / {@code AWS_ENDPOINT_URL}
+     * when set, else the region's own endpoint.
+     */
+    public static AutoScalingClient autoScaling(Region region) {
+        return AutoScalingClient.builder().httpClientBuilder(ApacheHttpClient.builder()).region(region).build();
+    }
+
+    /**
+     * asger's own region: the configured one (AWS_REGION, profile, instance metadata), else the region of the queue
+     * asger reads ({@code https://sqs.eu-west-1.amazonaws.com/...}); empty when neither names one.
+     */
+    public static Optional<Region> homeRegion(URI queueUrl) {
+        Optional<Region> configured = configuredRegion();
+        return configured.isPresent() ? configured : regionOf(queueUrl);
+    }
+
     static Optional<Region> configuredRegion() {
         try {
             return Optional.ofNullable(DefaultAwsRegionProviderChain.builder().build().getRegion());

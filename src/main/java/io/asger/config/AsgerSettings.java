@@ -12,13 +12,14 @@ import java.util.function.Function;
  * {@link RouteFiles}). All problems are gathered first, so a start-up with several bad settings names them all at
  * once, one line each.
  *
- * <p>To add a settings area (say asger.lifecycle.*): a record {@code LifecycleSettings} in this package with its
- * property names as constants and a {@code static LifecycleSettings read(Settings s)} that notes problems with
+ * <p>To add a settings area (as asger.lifecycle.* is added): a record ({@link LifecycleSettings}) in this package with
+ * its property names as constants and a {@code static read(Settings s)} that notes problems with
  * {@code s.problem(...)} (or uses the {@link Settings} getters, which do), a component here read in {@link #read},
  * its keys commented in application.properties and a row each in the README's configuration table. For a task's
  * area, add it to {@link #TASK_SETTINGS} instead.
  */
-public record AsgerSettings(CoreSettings core, ReconcileSettings reconcile, Map<String, Object> taskSettings) {
+public record AsgerSettings(CoreSettings core, LifecycleSettings lifecycle, ReconcileSettings reconcile,
+        Map<String, Object> taskSettings) {
 
     /** The shipped tasks whose settings asger checks, by task name. Their route files are named after them. */
     public static final Map<String, Function<Settings, Object>> TASK_SETTINGS = Map.of(
@@ -33,6 +34,7 @@ public record AsgerSettings(CoreSettings core, ReconcileSettings reconcile, Map<
     /** Reads and checks everything; throws one InvalidSettingException naming every bad setting. */
     public static AsgerSettings read(Settings s) {
         CoreSettings core = CoreSettings.from(s);
+        LifecycleSettings lifecycle = LifecycleSettings.read(s);
         ReconcileSettings reconcile = ReconcileSettings.read(s);
         Map<String, Object> tasks = new LinkedHashMap<>();
         for (String task : core.tasks()) {
@@ -42,7 +44,7 @@ public record AsgerSettings(CoreSettings core, ReconcileSettings reconcile, Map<
             }
         }
         s.check();
-        return new AsgerSettings(core, reconcile, Map.copyOf(tasks));
+        return new AsgerSettings(core, lifecycle, reconcile, Map.copyOf(tasks));
     }
 
     /** The settings of an enabled shipped task, e.g. {@code task(ChefSettings.class)}; empty when it is off. */

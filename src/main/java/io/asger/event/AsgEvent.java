@@ -21,6 +21,7 @@ public final class AsgEvent {
     private final String lifecycleActionToken;
     private final String lifecycleTransition;
     private final String reason;
+    private final boolean intoWarmPool;
 
     private AsgEvent(Builder b) {
         this.type = Objects.requireNonNull(b.type, "type");
@@ -35,6 +36,7 @@ public final class AsgEvent {
         this.lifecycleActionToken = b.lifecycleActionToken;
         this.lifecycleTransition = b.lifecycleTransition;
         this.reason = b.reason;
+        this.intoWarmPool = b.intoWarmPool;
     }
 
     public static Builder builder(EventType type) {
@@ -54,6 +56,7 @@ public final class AsgEvent {
         b.lifecycleActionToken = lifecycleActionToken;
         b.lifecycleTransition = lifecycleTransition;
         b.reason = reason;
+        b.intoWarmPool = intoWarmPool;
         return b;
     }
 
@@ -75,6 +78,11 @@ public final class AsgEvent {
     public boolean isLifecycleAction() { return lifecycleActionToken != null; }
     /** Why an IGNORED or TEST event is not handled further. */
     public String getReason() { return reason; }
+    /**
+     * An instance moving into a warm pool (an IGNORED event): no task runs, but a lifecycle action it carries is
+     * still completed.
+     */
+    public boolean isIntoWarmPool() { return intoWarmPool; }
 
     /** The direction name a task route uses: {@code up}, {@code down}, {@code up-failed}, {@code down-failed}. */
     public String getDirection() {
@@ -115,6 +123,7 @@ public final class AsgEvent {
         private String lifecycleActionToken;
         private String lifecycleTransition;
         private String reason;
+        private boolean intoWarmPool;
 
         private Builder(EventType type) { this.type = type; }
 
@@ -130,6 +139,7 @@ public final class AsgEvent {
         public Builder lifecycleActionToken(String v) { lifecycleActionToken = v; return this; }
         public Builder lifecycleTransition(String v) { lifecycleTransition = v; return this; }
         public Builder reason(String v) { reason = v; return this; }
+        public Builder intoWarmPool(boolean v) { intoWarmPool = v; return this; }
 
         public AsgEvent build() { return new AsgEvent(this); }
     }

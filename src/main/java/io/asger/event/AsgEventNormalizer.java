@@ -190,7 +190,8 @@ public class AsgEventNormalizer {
     }
 
     private AsgEvent applyGroupFilter(AsgEvent event) {
-        if (event.getType() == EventType.IGNORED || event.getType() == EventType.TEST) {
+        // A move into a warm pool is IGNORED but still acted on (its lifecycle action is completed): filter it too.
+        if (event.getType() == EventType.IGNORED && !event.isIntoWarmPool() || event.getType() == EventType.TEST) {
             return event;
         }
         // A ghost whose group nobody knows any more (EC2 forgot the instance) cannot be filtered by group.
@@ -198,7 +199,7 @@ public class AsgEventNormalizer {
             return event;
         }
         if (!groupFilter.test(event.getGroupName())) {
-            return event.toBuilder().type(EventType.IGNORED)
+            return event.toBuilder().type(EventType.IGNORED).intoWarmPool(false)
                     .reason("group '" + event.getGroupName() + "' is not in asger.groups (" + groupFilterText + ")")
                     .build();
         }
@@ -376,8 +377,8 @@ public class AsgEventNormalizer {
     /**
      * An instance moving into a warm pool is neither entering service nor gone: launched into the pool it is stopped
      * after its first boot, and scaled in to the pool it stops and may come back. Acting on it would, for example,
-     * delete the Chef node of an instance that returns. Such events are IGNORED; the lifecycle hook name and token
-     * are kept, so the action can still be completed.
+     * delete the Chef node of an instance that returns. Such events are IGNORED and marked {@code intoWarmPool}; the
+     * lifecycle hook name and token are kept, so the action is still completed (routes/lifecycle.camel.yaml).
      */
     private static AsgEvent warmPoolAware(AsgEvent event, JsonNode n, String id, String path) {
         if (n == null || event.getType() != EventType.UP && event.getType() != EventType.DOWN) {
@@ -388,7 +389,7 @@ public class AsgEventNormalizer {
             return event;
         }
         String origin = text(n, "Origin", id, false, path + "Origin");
-        return event.toBuilder().type(EventType.IGNORED)
+        return event.toBuilder().type(EventType.IGNORED).intoWarmPool(true)
                 .reason("instance " + event.getInstanceId() + " moves from " + (origin == null ? "(no Origin)" : quote(origin))
                         + " into the warm pool: " + (event.getType() == EventType.UP
                                 ? "not in service yet (asger acts when it leaves the pool)"

@@ -23,6 +23,7 @@ class WarmPoolEventsTest {
         assertThat(e.getReason()).contains("into the warm pool").contains("not terminated");
         assertThat(e.getLifecycleActionToken()).isNotNull();
         assertThat(e.getLifecycleHookName()).isEqualTo("asger-hook");
+        assertThat(e.isIntoWarmPool()).isTrue();
     }
 
     @Test
@@ -31,6 +32,17 @@ class WarmPoolEventsTest {
         AsgEvent e = normalizer.normalize(body, "m-2");
         assertThat(e.getType()).isEqualTo(EventType.IGNORED);
         assertThat(e.getReason()).contains("not in service yet");
+        assertThat(e.isIntoWarmPool()).isTrue();
+    }
+
+    @Test
+    void aWarmPoolMoveOfAGroupOutsideAsgerGroupsIsNotAsgersToComplete() {
+        String body = withRoute(TestEvents.lifecycleTerminating("i-0123456789abcdef0", "web"), "AutoScalingGroup", "WarmPool");
+        AsgEvent e = new AsgEventNormalizer("api").normalize(body, "m-6");
+        assertThat(e.getType()).isEqualTo(EventType.IGNORED);
+        assertThat(e.getReason()).contains("not in asger.groups");
+        assertThat(e.isIntoWarmPool()).isFalse();
+        assertThat(new AsgEventNormalizer("web").normalize(body, "m-7").isIntoWarmPool()).isTrue();
     }
 
     @Test
@@ -39,6 +51,7 @@ class WarmPoolEventsTest {
                 .replace("\"Origin\":\"AutoScalingGroup\"", "\"Origin\":\"WarmPool\"")
                 .replace("\"Destination\":\"EC2\"", "\"Destination\":\"AutoScalingGroup\"");
         assertThat(normalizer.normalize(launch, "m-3").getType()).isEqualTo(EventType.UP);
+        assertThat(normalizer.normalize(launch, "m-3").isIntoWarmPool()).isFalse();
         String terminate = withRoute(TestEvents.rawTerminate("i-0123456789abcdef0", "web"), "WarmPool", "EC2");
         assertThat(normalizer.normalize(terminate, "m-4").getType()).isEqualTo(EventType.DOWN);
     }
