@@ -3,6 +3,14 @@ package io.asger;
 import java.net.URI;
 
 import io.asger.aws.AwsClients;
+import io.asger.aws.TerminationCheck;
+import io.asger.config.TrustSettings;
+import io.asger.event.AccountAllowList;
+import io.asger.sns.SigningCertificates;
+import io.asger.sns.SnsSignatureVerifier;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import io.asger.aws.QueueReceiveFailures;
 import io.asger.aws.SqsHeaderFilter;
 import io.asger.aws.UnfinishedMessageLog;
 import io.asger.config.AsgerSettings;
@@ -64,6 +72,34 @@ public class AsgerConfiguration implements CamelConfiguration {
     }
 
     /**
+     * What asger checks before it believes a message: the SNS signature (in route-by-event-type), the account, and
+     * that a terminated instance is really going away (in run-task-chain). Local mode, for trying asger out with the
+     * unsigned examples and no AWS, turns both checks off; dry run keeps them.
+     */
+    static void bindTrustChecks(Registry registry, TrustSettings trust, boolean localMode, SqsClient sqs)
+            throws java.io.IOException, java.security.GeneralSecurityException {
+        boolean verifySignatures = trust.verifySignatures() && !localMode;
+        boolean verifyTermination = trust.verifyTermination() && !localMode;
+        registry.bind("snsSignatureVerifier", verifySignatures
+                ? new SnsSignatureVerifier(SigningCertificates.create(trust.certificateUrlPattern(), trust.caFile(),
+                        Clock.systemUTC()), trust.topicArns())
+                : SnsSignatureVerifier.off());
+        registry.bind("accountAllowList", new AccountAllowList(trust.accounts()));
+        TerminationCheck check = new TerminationCheck();
+        check.setEnabled(verifyTermination);
+        check.setDefaultRegion(sqs.serviceClientConfiguration().region());
+        check.setMetrics(registry.lookupByNameAndType("metricsRegistry", MeterRegistry.class));
+        registry.bind("terminationCheck", check);
+        if (!localMode && !trust.verifySignatures()) {
+            LOG.warn("{} is false: SNS envelopes are believed without checking who wrote them", TrustSettings.VERIFY_SIGNATURES);
+        }
+        if (!localMode && !trust.verifyTermination()) {
+            LOG.warn("{} is false: a terminate event is believed without asking AWS whether the instance is going away",
+                    TrustSettings.VERIFY_TERMINATION);
+        }
+    }
+
+    /**
      * The beans of routes/lifecycle.camel.yaml, bound here rather than in the file: they need the checked settings and
      * the metrics registry, which YAML beans (made while the file is parsed) would not see yet. Heartbeats stop, and
      * the Auto Scaling clients close, when Camel stops (after the routes, so in-flight chains keep theirs).
@@ -115,15 +151,18 @@ public class AsgerConfiguration implements CamelConfiguration {
             // Local mode is for trying asger out: nothing it does may touch a real Chef server, zone or catalog.
             properties.addOverrideProperty(CoreSettings.DRY_RUN, "true");
             sqs = AwsClients.localSqs(LocalQueues.endpoint(local.port()));
-            LOG.info("Local mode (no asger.queue-url set): dry-run is on. Send an event with:\n    "
+            LOG.info("Local mode (no asger.queue-url set): dry-run is on, and SNS signatures and instance states are not"
+                    + " checked (asger.sns.verify-signatures, asger.verify-termination), so the unsigned examples work."
+                    + " Send an event with:\n    "
                     + (core.localPort() == 9324 ? "" : "ASGER_LOCAL_PORT=" + core.localPort() + " ")
                     + "java -jar target/asger.jar send examples/events/terminate-sns.json");
         } else {
             URI queueUrl = core.queueUrl().orElseThrow();
-            sqs = AwsClients.sqs(queueUrl);
+            sqs = AwsClients.sqs(queueUrl, core.dlqUrl().orElse(null));
         }
         registry.bind("sqsClient", sqs);
         registry.bind("sqsHeaderFilter", new SqsHeaderFilter());
+        registry.bind("queueReceiveFailures", new QueueReceiveFailures());
         registry.bind("unfinishedMessageLog", new UnfinishedMessageLog());
 
         registry.bind("asgEventNormalizer", new AsgEventNormalizer(settings.text(CoreSettings.GROUPS, "")));
@@ -137,6 +176,8 @@ public class AsgerConfiguration implements CamelConfiguration {
         registry.bind("messageWorkers", messageWorkers(context, core.concurrency()));
         bindLifecycleBeans(context, registry, all.lifecycle(), sqsQueueUrl(properties),
                 new Settings(properties::resolveProperty).bool(CoreSettings.DRY_RUN, false));
+
+        bindTrustChecks(registry, all.trust(), core.localMode(), sqs);
 
         // The route files last: their beans and endpoints may refer to the beans above.
         LOG.info("Routes from {}: {}", String.join(",", RouteFiles.patterns(java.nio.file.Path.of(core.routesDir()))),

@@ -21,6 +21,8 @@ public final class ExchangeProperties {
     public static final String FIRST_FAILURE_TIME = "asgerFirstFailureTime";
     /** How handling the message ended, one of {@link MessageOutcome}'s wire values; set where it is decided. */
     public static final String OUTCOME = "asgerOutcome";
+    /** Why AWS says a DOWN event's instance is really going away (io.asger.aws.TerminationCheck), for the log. */
+    public static final String TERMINATION_CHECK = "asgerTerminationCheck";
     /** Attempts of the failing task so far (the dead-letter channel counts them). */
     public static final String ATTEMPTS = "asgerAttempts";
     /** CONTINUE or ABANDON: the result direct:complete-lifecycle-action completes the event's lifecycle action with. */

@@ -66,9 +66,16 @@ public final class AsgerTestApp implements AutoCloseable {
         // What an operator does with AWS_ENDPOINT_URL_SQS / AWS_REGION / AWS_ACCESS_KEY_ID, as system properties.
         System.setProperty("aws.endpointUrlSqs", sqsEndpoint.toString());
         System.setProperty("aws.region", "us-east-1");
-        System.setProperty("aws.accessKeyId", "test");
-        System.setProperty("aws.secretAccessKey", "test");
+        // Kept when a test set its own (SecretsNeverLoggedIT uses ones it can search the logs for).
+        setIfAbsent("aws.accessKeyId", "test");
+        setIfAbsent("aws.secretAccessKey", "test");
         return sqsEndpoint;
+    }
+
+    private static void setIfAbsent(String property, String value) {
+        if (System.getProperty(property) == null) {
+            System.setProperty(property, value);
+        }
     }
 
     /** A new queue on the embedded server (for tests that need one of their own). */
@@ -121,6 +128,11 @@ public final class AsgerTestApp implements AutoCloseable {
         all.put("asger.routes-dir", "routes");
         // Stopping waits for a receive in progress: a short long-poll keeps every test's shutdown quick.
         all.put("asger.poll-wait-seconds", "1");
+        // The tests of the pipeline and the tasks send unsigned SNS envelopes about instances no EC2 knows: they run
+        // with the trust checks off, deliberately. SnsSignaturesIT and TerminationCheckAppIT turn them on (the
+        // defaults, in application.properties, stay on).
+        all.put("asger.sns.verify-signatures", "false");
+        all.put("asger.verify-termination", "false");
         // Lifecycle actions would be completed against real Auto Scaling: the tests that drive them
         // (io.asger.lifecycle.LifecycleIT) turn this on with FakeAutoScaling as the endpoint.
         all.put("asger.lifecycle.complete", "false");

@@ -32,7 +32,7 @@ class JarIT {
     @Test
     void localModeHandlesAnEventSentWithTheSendCommand() throws Exception {
         int port = freePort();
-        Path log = work.resolve("asger.log");
+        Path log = ProcessLogs.file("JarIT", "asger.log");
         Process daemon = start(List.of(), Map.of("ASGER_LOCAL_PORT", String.valueOf(port)), log);
         try {
             Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> read(log).contains("Local mode"));
@@ -50,6 +50,8 @@ class JarIT {
             Awaitility.await().atMost(Duration.ofSeconds(30))
                     .until(() -> read(log).contains("handled in "));
             assertThat(read(log)).contains("down: instance i-0123456789abcdef0 terminated in group web")
+                    // The example is unsigned, and no EC2 knows the instance: local mode checks neither, and says so.
+                    .contains("SNS signatures and instance states are not checked")
                     // The one "done" line of the message (message-done), in place of the old "tasks [log] done".
                     .containsPattern("Finished message [^:]+: handled in \\d+ ms, tasks \\[log\\], event DOWN instance=i-0123456789abcdef0 group=web")
                     .contains("dry-run true")
@@ -63,7 +65,7 @@ class JarIT {
 
     @Test
     void badSettingFromTheEnvironmentStopsStartupNamingIt() throws Exception {
-        Path log = work.resolve("bad.log");
+        Path log = ProcessLogs.file("JarIT", "bad.log");
         Process daemon = start(List.of(), Map.of("ASGER_CONCURRENCY", "lots"), log);
         assertThat(daemon.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(daemon.exitValue()).isEqualTo(78);
@@ -84,7 +86,7 @@ class JarIT {
 
     @Test
     void queueWithoutDeadLetterQueueIsRefused() throws Exception {
-        Path log = work.resolve("nodlq.log");
+        Path log = ProcessLogs.file("JarIT", "nodlq.log");
         Process daemon = start(List.of("-Dasger.queue-url=https://sqs.us-east-1.amazonaws.com/123456789012/asg-events"),
                 Map.of(), log);
         assertThat(daemon.waitFor(60, TimeUnit.SECONDS)).isTrue();
@@ -93,8 +95,37 @@ class JarIT {
     }
 
     @Test
+    void aQueueUrlInAnotherRegionThanTheClientsIsRefusedNamingBoth() throws Exception {
+        Path log = ProcessLogs.file("JarIT", "region.log");
+        Process daemon = start(List.of(), Map.of("AWS_REGION", "us-east-1",
+                "ASGER_QUEUE_URL", "https://sqs.eu-west-1.amazonaws.com/123456789012/asg-events",
+                "ASGER_DLQ_URL", "https://sqs.eu-west-1.amazonaws.com/123456789012/asg-events-dlq"), log);
+        assertThat(daemon.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(daemon.exitValue()).isEqualTo(78);
+        assertThat(read(log)).contains("asger: configuration error: asger.queue-url: is a queue in eu-west-1, but the AWS region is us-east-1")
+                .doesNotContain("\tat ");
+    }
+
+    @Test
+    void noRegionAtAllIsAConfigurationErrorNamingAwsRegion() throws Exception {
+        Path log = ProcessLogs.file("JarIT", "noregion.log");
+        ProcessBuilder pb = new ProcessBuilder(JAVA, "-jar", JAR.toString()).directory(work.toFile())
+                .redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().keySet().removeIf(k -> k.startsWith("AWS_"));
+        // No profile either: the SDK would read a region from it.
+        pb.environment().put("AWS_CONFIG_FILE", work.resolve("no-aws-config").toString());
+        pb.environment().put("ASGER_QUEUE_URL", "http://127.0.0.1:1/000000000000/asger");
+        pb.environment().put("ASGER_DLQ_URL", "http://127.0.0.1:1/000000000000/asger-dlq");
+        Process daemon = pb.start();
+        assertThat(daemon.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(daemon.exitValue()).isEqualTo(78);
+        assertThat(read(log)).contains("asger: configuration error: AWS_REGION: is not set")
+                .doesNotContain("\tat ").doesNotContain("SdkClientException");
+    }
+
+    @Test
     void aMistypedRoutesDirectoryIsAnErrorNotAFallbackToThePackagedRoutes() throws Exception {
-        Path log = work.resolve("routesdir.log");
+        Path log = ProcessLogs.file("JarIT", "routesdir.log");
         Process daemon = start(List.of(), Map.of("ASGER_ROUTES_DIR", "/opt/asger/rotues"), log);
         assertThat(daemon.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(daemon.exitValue()).isEqualTo(78);
@@ -104,7 +135,7 @@ class JarIT {
     @Test
     void aLocalPortInUseIsAConfigurationErrorNamingTheSetting() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
-            Path log = work.resolve("port.log");
+            Path log = ProcessLogs.file("JarIT", "port.log");
             Process daemon = start(List.of(), Map.of("ASGER_LOCAL_PORT", String.valueOf(taken.getLocalPort())), log);
             assertThat(daemon.waitFor(60, TimeUnit.SECONDS)).isTrue();
             assertThat(daemon.exitValue()).isEqualTo(78);

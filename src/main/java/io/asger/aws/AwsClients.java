@@ -2,8 +2,9 @@ package io.asger.aws;
 
 import java.net.URI;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+
+import io.asger.config.CoreSettings;
+import io.asger.config.InvalidSettingException;
 
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
@@ -27,16 +28,50 @@ import software.amazon.awssdk.services.sts.StsClient;
  */
 public final class AwsClients {
 
-    private static final Pattern SQS_HOST_REGION = Pattern.compile("sqs[.-]([a-z]{2}(?:-[a-z]+)+-[0-9]{1,2})\\.amazonaws\\.com.*");
-
     private AwsClients() {
     }
 
-    /** An SQS client for the queue at {@code queueUrl}; when no region is configured, the queue URL's region is used. */
-    public static SqsClient sqs(URI queueUrl) {
+    /**
+     * An SQS client for the queue at {@code queueUrl} (and its dead-letter queue {@code dlqUrl}, which must be in the
+     * same region). The queue URL decides where asger connects: an AWS queue URL gives the region (a configured
+     * region that disagrees stops start-up, naming both), and a host that is not SQS's public endpoint (a VPC
+     * endpoint, an emulator) becomes the endpoint (over AWS_ENDPOINT_URL_SQS / AWS_ENDPOINT_URL, which serve the
+     * public hosts: a FIPS endpoint, a proxy).
+     *
+     * @throws InvalidSettingException the regions disagree, or there is no region at all
+     */
+    public static SqsClient sqs(URI queueUrl, URI dlqUrl) {
+        return sqs(queueUrl, dlqUrl, configuredRegion());
+    }
+
+    static SqsClient sqs(URI queueUrl, URI dlqUrl, Optional<Region> configured) {
         var builder = SqsClient.builder().httpClientBuilder(ApacheHttpClient.builder());
-        if (configuredRegion().isEmpty()) {
-            regionOf(queueUrl).ifPresent(builder::region);
+        QueueUrl queue = QueueUrl.of(queueUrl);
+        if (dlqUrl != null) {
+            QueueUrl dlq = QueueUrl.of(dlqUrl);
+            if (queue.region().isPresent() && dlq.region().isPresent() && !queue.region().equals(dlq.region())) {
+                throw new InvalidSettingException(CoreSettings.DLQ_URL, "is a queue in " + dlq.region().get().id()
+                        + ", but " + CoreSettings.QUEUE_URL + " is in " + queue.region().get().id()
+                        + ": the dead-letter queue must be in the queue's region");
+            }
+        }
+        Region region;
+        if (queue.region().isPresent()) {
+            region = queue.region().get();
+            if (configured.isPresent() && !configured.get().equals(region)) {
+                throw new InvalidSettingException(CoreSettings.QUEUE_URL, "is a queue in " + region.id()
+                        + ", but the AWS region is " + configured.get().id() + " (AWS_REGION, aws.region or the profile's"
+                        + " region): set AWS_REGION=" + region.id() + ", or leave it unset to use the queue's region");
+            }
+        } else {
+            region = configured.orElseThrow(() -> InvalidSettingException.forVariable("AWS_REGION",
+                    "is not set (nor aws.region, nor a profile's region), and " + CoreSettings.QUEUE_URL + " ("
+                            + queueUrl + ") names no region: set AWS_REGION to the queue's region"));
+        }
+        builder.region(region);
+        if (!queue.publicSqsHost()) {
+            // The queue URL decides where asger connects, over an endpoint setting: a VPC endpoint, an emulator.
+            builder.endpointOverride(queue.origin());
         }
         return builder.build();
     }
@@ -69,9 +104,13 @@ public final class AwsClients {
         return Ec2Client.builder().httpClientBuilder(ApacheHttpClient.builder()).build();
     }
 
-    /** An EC2 client for one region (the reconcile sweep checks instances in each of asger.reconcile.regions). */
-    public static Ec2Client ec2(String region) {
-        return Ec2Client.builder().httpClientBuilder(ApacheHttpClient.builder()).region(Region.of(region)).build();
+    /** EC2 in {@code region}; null: the configured region. */
+    public static Ec2Client ec2(Region region) {
+        var builder = Ec2Client.builder().httpClientBuilder(ApacheHttpClient.builder());
+        if (region != null) {
+            builder.region(region);
+        }
+        return builder.build();
     }
 
     public static StsClient sts() {
@@ -93,7 +132,12 @@ public final class AwsClients {
      * when set, else the region's own endpoint.
      */
     public static AutoScalingClient autoScaling(Region region) {
-        return AutoScalingClient.builder().httpClientBuilder(ApacheHttpClient.builder()).region(region).build();
+        var builder = AutoScalingClient.builder().httpClientBuilder(ApacheHttpClient.builder());
+        // null: the configured region.
+        if (region != null) {
+            builder.region(region);
+        }
+        return builder.build();
     }
 
     /**
@@ -102,7 +146,7 @@ public final class AwsClients {
      */
     public static Optional<Region> homeRegion(URI queueUrl) {
         Optional<Region> configured = configuredRegion();
-        return configured.isPresent() ? configured : regionOf(queueUrl);
+        return configured.isPresent() ? configured : QueueUrl.of(queueUrl).region();
     }
 
     static Optional<Region> configuredRegion() {
@@ -111,13 +155,5 @@ public final class AwsClients {
         } catch (SdkClientException e) {
             return Optional.empty();
         }
-    }
-
-    static Optional<Region> regionOf(URI queueUrl) {
-        if (queueUrl == null || queueUrl.getHost() == null) {
-            return Optional.empty();
-        }
-        Matcher m = SQS_HOST_REGION.matcher(queueUrl.getHost());
-        return m.matches() ? Optional.of(Region.of(m.group(1))) : Optional.empty();
     }
 }

@@ -12,8 +12,8 @@ import org.slf4j.LoggerFactory;
  * The SQS consumer's exception handler: a message whose handling failed outside the error handler's reach (the
  * dead-letter send failed, a step of message-done threw) is not deleted, and SQS delivers it again. That is logged
  * here once per message, naming the message and the reason; Camel's consumer would log the same failure twice,
- * each time with a stack trace (the trace is at DEBUG). Errors that belong to no message (a failed poll) are logged
- * as Camel would.
+ * each time with a stack trace (the trace is at DEBUG). A failed receive is QueueReceiveFailures' to log; other
+ * errors that belong to no message are logged as Camel would.
  */
 public class UnfinishedMessageLog implements ExceptionHandler {
 
@@ -32,6 +32,10 @@ public class UnfinishedMessageLog implements ExceptionHandler {
 
     @Override
     public void handleException(String message, Exchange exchange, Throwable exception) {
+        if (exchange == null && message != null && message.startsWith("Failed polling")) {
+            // A failed receive: QueueReceiveFailures (the consumer's poll strategy) said so already, in one line.
+            return;
+        }
         if (exchange == null) {
             LOG.warn("{}: {}", message == null ? "SQS consumer error" : message, String.valueOf(exception), exception);
             return;

@@ -21,6 +21,6 @@ record Queues(URI queue, URI dlq, boolean local) {
     }
 
     SqsClient client() {
-        return local ? AwsClients.localSqs(URI.create(queue.getScheme() + "://" + queue.getAuthority())) : AwsClients.sqs(queue);
+        return local ? AwsClients.localSqs(URI.create(queue.getScheme() + "://" + queue.getAuthority())) : AwsClients.sqs(queue, dlq);
     }
 }

@@ -7,7 +7,8 @@ import java.util.Optional;
 import java.util.function.Function;
 
 /**
- * Every setting asger checks at start-up, in one place: the core settings, and the settings of each shipped task
+ * Every setting asger checks at start-up, in one place: the core settings, what asger checks before it believes a
+ * message ({@link TrustSettings}), and the settings of each shipped task
  * that asger.tasks names (a task that is off is neither read nor checked, and its route file is not loaded: see
  * {@link RouteFiles}). All problems are gathered first, so a start-up with several bad settings names them all at
  * once, one line each.
@@ -18,7 +19,8 @@ import java.util.function.Function;
  * its keys commented in application.properties and a row each in the README's configuration table. For a task's
  * area, add it to {@link #TASK_SETTINGS} instead.
  */
-public record AsgerSettings(CoreSettings core, LifecycleSettings lifecycle, ReconcileSettings reconcile,
+public record AsgerSettings(CoreSettings core, LifecycleSettings lifecycle, TrustSettings trust,
+        ReconcileSettings reconcile,
         Map<String, Object> taskSettings) {
 
     /** The shipped tasks whose settings asger checks, by task name. Their route files are named after them. */
@@ -35,6 +37,7 @@ public record AsgerSettings(CoreSettings core, LifecycleSettings lifecycle, Reco
     public static AsgerSettings read(Settings s) {
         CoreSettings core = CoreSettings.from(s);
         LifecycleSettings lifecycle = LifecycleSettings.read(s);
+        TrustSettings trust = TrustSettings.read(s);
         ReconcileSettings reconcile = ReconcileSettings.read(s);
         Map<String, Object> tasks = new LinkedHashMap<>();
         for (String task : core.tasks()) {
@@ -44,7 +47,7 @@ public record AsgerSettings(CoreSettings core, LifecycleSettings lifecycle, Reco
             }
         }
         s.check();
-        return new AsgerSettings(core, lifecycle, reconcile, Map.copyOf(tasks));
+        return new AsgerSettings(core, lifecycle, trust, reconcile, Map.copyOf(tasks));
     }
 
     /** The settings of an enabled shipped task, e.g. {@code task(ChefSettings.class)}; empty when it is off. */

@@ -13,6 +13,10 @@ public class InvalidSettingException extends IllegalArgumentException {
     public record Problem(String setting, String problem) {
         /** {@code asger.x: problem (set it in application.properties, as -Dasger.x=..., or as ASGER_X)}. */
         public String line() {
+            if (setting.equals(setting.toUpperCase(java.util.Locale.ROOT))) {
+                // An environment variable only (AWS_REGION, read by the AWS SDK): no other place to set it.
+                return setting + ": " + problem;
+            }
             return setting + ": " + problem + " (set it in application.properties, as -D" + setting + "=..., or as "
                     + Settings.envName(setting) + ")";
         }
@@ -22,6 +26,11 @@ public class InvalidSettingException extends IllegalArgumentException {
 
     public InvalidSettingException(String setting, String problem) {
         this(List.of(new Problem(setting, problem)));
+    }
+
+    /** A setting that only the environment gives (AWS_REGION, read by the AWS SDK): named as such. */
+    public static InvalidSettingException forVariable(String variable, String problem) {
+        return new InvalidSettingException(List.of(new Problem(variable, problem)));
     }
 
     public InvalidSettingException(List<Problem> problems) {

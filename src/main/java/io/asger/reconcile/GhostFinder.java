@@ -64,7 +64,7 @@ public final class GhostFinder implements AutoCloseable {
     private int maxDeletions = 20;
 
     public GhostFinder() {
-        this(AwsClients::ec2, AwsClients::sts, Clock.systemUTC());
+        this(region -> AwsClients.ec2(software.amazon.awssdk.regions.Region.of(region)), AwsClients::sts, Clock.systemUTC());
     }
 
     GhostFinder(Function<String, Ec2Client> ec2Factory, Supplier<StsClient> stsFactory, Clock clock) {

@@ -39,7 +39,11 @@ class ConfigurationDocsTest {
                 comment.append(line.substring(1).trim()).append(' ');
             } else if (line.startsWith("asger.")) {
                 int eq = line.indexOf('=');
-                keys.put(line.substring(0, eq).trim(), new Documented(line.substring(eq + 1).trim(), comment.toString().trim()));
+                // The value as Java reads it: "\\." in the file is "\." (a regular expression's dot).
+                java.util.Properties one = new java.util.Properties();
+                one.load(new java.io.StringReader(line));
+                String key = line.substring(0, eq).trim();
+                keys.put(key, new Documented(one.getProperty(key).trim(), comment.toString().trim()));
                 comment.setLength(0);
             } else {
                 comment.setLength(0);
