@@ -13,6 +13,7 @@ import java.time.Clock;
 import io.asger.aws.QueueReceiveFailures;
 import io.asger.aws.SqsHeaderFilter;
 import io.asger.aws.UnfinishedMessageLog;
+import io.asger.aws.WorkerSlots;
 import io.asger.config.AsgerSettings;
 import io.asger.config.CoreSettings;
 import io.asger.config.InvalidSettingException;
@@ -57,17 +58,18 @@ public class AsgerConfiguration implements CamelConfiguration {
     static final int MESSAGES_PER_POLL = 10;
 
     /**
-     * The workers the intake route hands each received message to. The SQS consumer extends a message's visibility
-     * only once the message has been handed on, so without them the later messages of a poll would wait, their
-     * visibility running out, behind a slow or retrying one. When all workers and the queue are busy the consumer
-     * thread handles the message itself, which stops it polling: in-flight messages stay bounded.
+     * The workers the intake route hands each received message to, one per {@link WorkerSlots} slot: the SQS consumer
+     * extends a message's visibility only once the message has been handed on, and it receives only as many messages
+     * as slots are free, so every message it holds has a worker (the queue only bridges the moment between a worker
+     * giving back its slot and taking its next task). The consumer thread never runs a message itself: a message
+     * the pool refused would fail, and stay in SQS.
      */
-    static ExecutorService messageWorkers(CamelContext context, int consumers) {
+    static ExecutorService messageWorkers(CamelContext context, int workers) {
         ThreadPoolProfile profile = new ThreadPoolProfile("asger-workers");
-        profile.setPoolSize(consumers * MESSAGES_PER_POLL);
-        profile.setMaxPoolSize(consumers * MESSAGES_PER_POLL);
-        profile.setMaxQueueSize(consumers * MESSAGES_PER_POLL);
-        profile.setRejectedPolicy(ThreadPoolRejectedPolicy.CallerRuns);
+        profile.setPoolSize(workers);
+        profile.setMaxPoolSize(workers);
+        profile.setMaxQueueSize(workers);
+        profile.setRejectedPolicy(ThreadPoolRejectedPolicy.Abort);
         return context.getExecutorServiceManager().newThreadPool(AsgerConfiguration.class, "asger-worker", profile);
     }
 
@@ -136,6 +138,7 @@ public class AsgerConfiguration implements CamelConfiguration {
         Registry registry = context.getRegistry();
 
         SqsClient sqs;
+        WorkerSlots slots;
         if (core.localMode()) {
             LocalQueues local = new LocalQueues(core.localPort());
             // Started now, not with the context: its URLs must be known before the routes are created.
@@ -150,7 +153,8 @@ public class AsgerConfiguration implements CamelConfiguration {
             properties.addOverrideProperty(CoreSettings.DLQ_URL, local.dlqUrl().toString());
             // Local mode is for trying asger out: nothing it does may touch a real Chef server, zone or catalog.
             properties.addOverrideProperty(CoreSettings.DRY_RUN, "true");
-            sqs = AwsClients.localSqs(LocalQueues.endpoint(local.port()));
+            slots = new WorkerSlots(core.concurrency() * MESSAGES_PER_POLL, local.queueUrl().toString());
+            sqs = AwsClients.localSqs(LocalQueues.endpoint(local.port()), slots);
             LOG.info("Local mode (no asger.queue-url set): dry-run is on, and SNS signatures and instance states are not"
                     + " checked (asger.sns.verify-signatures, asger.verify-termination), so the unsigned examples work."
                     + " Send an event with:\n    "
@@ -158,9 +162,12 @@ public class AsgerConfiguration implements CamelConfiguration {
                     + "java -jar target/asger.jar send examples/events/terminate-sns.json");
         } else {
             URI queueUrl = core.queueUrl().orElseThrow();
-            sqs = AwsClients.sqs(queueUrl, core.dlqUrl().orElse(null));
+            slots = new WorkerSlots(core.concurrency() * MESSAGES_PER_POLL, queueUrl.toString());
+            sqs = AwsClients.sqs(queueUrl, core.dlqUrl().orElse(null), slots);
         }
+        slots.attach(sqs, context::isStopping);
         registry.bind("sqsClient", sqs);
+        registry.bind("workerSlots", slots);
         registry.bind("sqsHeaderFilter", new SqsHeaderFilter());
         registry.bind("queueReceiveFailures", new QueueReceiveFailures());
         registry.bind("unfinishedMessageLog", new UnfinishedMessageLog());
@@ -173,7 +180,7 @@ public class AsgerConfiguration implements CamelConfiguration {
             registry.bind("metricsRegistry", new SimpleMeterRegistry());
         }
 
-        registry.bind("messageWorkers", messageWorkers(context, core.concurrency()));
+        registry.bind("messageWorkers", messageWorkers(context, slots.slots()));
         bindLifecycleBeans(context, registry, all.lifecycle(), sqsQueueUrl(properties),
                 new Settings(properties::resolveProperty).bool(CoreSettings.DRY_RUN, false));
 

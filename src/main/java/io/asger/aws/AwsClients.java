@@ -1,6 +1,7 @@
 package io.asger.aws;
 
 import java.net.URI;
+import java.util.List;
 import java.util.Optional;
 
 import io.asger.config.CoreSettings;
@@ -10,6 +11,7 @@ import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
@@ -38,14 +40,16 @@ public final class AwsClients {
      * endpoint, an emulator) becomes the endpoint (over AWS_ENDPOINT_URL_SQS / AWS_ENDPOINT_URL, which serve the
      * public hosts: a FIPS endpoint, a proxy).
      *
+     * @param interceptors run around every call (the daemon's {@link WorkerSlots} bounds its receives)
      * @throws InvalidSettingException the regions disagree, or there is no region at all
      */
-    public static SqsClient sqs(URI queueUrl, URI dlqUrl) {
-        return sqs(queueUrl, dlqUrl, configuredRegion());
+    public static SqsClient sqs(URI queueUrl, URI dlqUrl, ExecutionInterceptor... interceptors) {
+        return sqs(queueUrl, dlqUrl, configuredRegion(), interceptors);
     }
 
-    static SqsClient sqs(URI queueUrl, URI dlqUrl, Optional<Region> configured) {
-        var builder = SqsClient.builder().httpClientBuilder(ApacheHttpClient.builder());
+    static SqsClient sqs(URI queueUrl, URI dlqUrl, Optional<Region> configured, ExecutionInterceptor... interceptors) {
+        var builder = SqsClient.builder().httpClientBuilder(ApacheHttpClient.builder())
+                .overrideConfiguration(c -> List.of(interceptors).forEach(c::addExecutionInterceptor));
         QueueUrl queue = QueueUrl.of(queueUrl);
         if (dlqUrl != null) {
             QueueUrl dlq = QueueUrl.of(dlqUrl);
@@ -77,9 +81,10 @@ public final class AwsClients {
     }
 
     /** An SQS client for the embedded local queue: fixed region and throwaway credentials. */
-    public static SqsClient localSqs(URI endpoint) {
+    public static SqsClient localSqs(URI endpoint, ExecutionInterceptor... interceptors) {
         return SqsClient.builder()
                 .httpClientBuilder(ApacheHttpClient.builder())
+                .overrideConfiguration(c -> List.of(interceptors).forEach(c::addExecutionInterceptor))
                 .endpointOverride(endpoint)
                 .region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))

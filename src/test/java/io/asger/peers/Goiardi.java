@@ -244,6 +244,48 @@ public final class Goiardi implements AutoCloseable {
         }
     }
 
+    /**
+     * Creates a node (with {@code automatic.ec2.instance_id}) and a client of the same name for each entry, on
+     * {@code threads} threads; the clients get {@code publicKeyPem} so that goiardi need not make a key for each.
+     */
+    public void createNodesAndClients(Map<String, String> instanceIdByName, String publicKeyPem, int threads) {
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+        try {
+            List<java.util.concurrent.Future<?>> done = new ArrayList<>();
+            instanceIdByName.forEach((name, id) -> done.add(pool.submit(() -> {
+                createNode(name, Map.of("ec2", Map.of("instance_id", id)), List.of());
+                expect(request("POST", "/clients", Map.of("name", name, "admin", false, "public_key", publicKeyPem)),
+                        201, "create client " + name);
+            })));
+            for (java.util.concurrent.Future<?> f : done) {
+                f.get();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException("goiardi: bulk create failed", e.getCause());
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** Every node name. */
+    public java.util.Set<String> nodeNames() {
+        return names("/nodes");
+    }
+
+    /** Every client name. */
+    public java.util.Set<String> clientNames() {
+        return names("/clients");
+    }
+
+    private java.util.Set<String> names(String path) {
+        java.util.Set<String> names = new java.util.HashSet<>();
+        expect(request("GET", path, null), 200, "list " + path).fieldNames().forEachRemaining(names::add);
+        return names;
+    }
+
     public boolean nodeExists(String name) {
         return exists("/nodes/" + name);
     }
