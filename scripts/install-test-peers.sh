@@ -4,6 +4,7 @@
 #
 #   goiardi + ruby-mixlib-authentication   Chef server and the signing reference (Chef tests), from bookworm
 #   openssl                                 makes the throw-away certificates of the TLS tests
+#   buildah debootstrap podman runc         ContainerIT: scripts/build-image.sh builds the image, podman runs it
 #   moto's dependencies                     from bookworm
 #   moto 5.1.1 (python3-moto, trixie)       bookworm has no moto; trixie's pure-Python .deb runs on bookworm's
 #                                           python3.11. It is fetched with a private apt state (own sources list,
@@ -27,7 +28,7 @@ say() { echo "install-test-peers: $*"; }
 [ "$(id -u)" = 0 ] || { say "run as root (apt-get install)"; exit 1; }
 
 # --- Debian packages from the machine's own suite --------------------------------------------------------
-PACKAGES="goiardi ruby ruby-mixlib-authentication openssl
+PACKAGES="goiardi ruby ruby-mixlib-authentication openssl buildah debootstrap podman runc
   python3-boto3 python3-flask python3-flask-cors python3-werkzeug python3-responses python3-xmltodict
   python3-jinja2 python3-cryptography python3-dateutil python3-requests python3-antlr4 python3-yaml"
 

@@ -27,11 +27,12 @@ public record AsgerSettings(CoreSettings core, LifecycleSettings lifecycle, Trus
     public static final Map<String, Function<Settings, Object>> TASK_SETTINGS = Map.of(
             ChefSettings.TASK, ChefSettings::read,
             Route53Settings.TASK, Route53Settings::read,
-            ConsulSettings.TASK, ConsulSettings::read);
+            ConsulSettings.TASK, ConsulSettings::read,
+            WebhookSettings.TASK, WebhookSettings::read);
 
     /** Every shipped task: the ones above and {@code log}, which has no settings. */
     public static final List<String> SHIPPED_TASKS = List.of("log", ChefSettings.TASK, Route53Settings.TASK,
-            ConsulSettings.TASK);
+            ConsulSettings.TASK, WebhookSettings.TASK);
 
     /** Reads and checks everything; throws one InvalidSettingException naming every bad setting. */
     public static AsgerSettings read(Settings s) {

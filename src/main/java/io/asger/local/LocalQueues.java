@@ -46,8 +46,17 @@ public class LocalQueues extends ServiceSupport {
         TheSQSRestServerBuilder builder = port == 0
                 ? SQSRestServerBuilder.withInterface("127.0.0.1").withDynamicPort()
                 : SQSRestServerBuilder.withInterface("127.0.0.1").withPort(port);
-        server = builder.start();
-        boundPort = server.waitUntilStarted().localAddress().getPort();
+        // Pekko (under ElasticMQ) reads its reference.conf through the thread's context class loader. Under
+        // `camel run` that loader does not see the jars asger came in with; the one that loaded this class does.
+        Thread thread = Thread.currentThread();
+        ClassLoader previous = thread.getContextClassLoader();
+        thread.setContextClassLoader(LocalQueues.class.getClassLoader());
+        try {
+            server = builder.start();
+            boundPort = server.waitUntilStarted().localAddress().getPort();
+        } finally {
+            thread.setContextClassLoader(previous);
+        }
         try (SqsClient sqs = io.asger.aws.AwsClients.localSqs(endpoint(boundPort))) {
             sqs.createQueue(CreateQueueRequest.builder().queueName(QUEUE).build());
             sqs.createQueue(CreateQueueRequest.builder().queueName(DLQ).build());
