@@ -30,6 +30,11 @@ public final class ExchangeProperties {
     /** The task that failed ({@code none}: the message itself was refused). */
     public static final String FAILED_TASK = "asgerFailedTask";
 
+    /** The reconcile sweep's plan (io.asger.reconcile.ReconcilePlan), in routes/reconcile.camel.yaml. */
+    public static final String RECONCILE_PLAN = "reconcilePlan";
+    /** Given to direct:reconcile-sweep: true for a dry run (the plan is printed, nothing enqueued). */
+    public static final String RECONCILE_DRY_RUN = "reconcileDryRun";
+
     private ExchangeProperties() {
     }
 }
