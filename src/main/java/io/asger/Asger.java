@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.asger.cli.NotRunningException;
+import io.asger.cli.ReconcileCommand;
 import io.asger.cli.ReplayCommand;
 import io.asger.cli.SendCommand;
 import io.asger.cli.UsageException;
@@ -16,7 +17,8 @@ import org.apache.camel.main.Main;
 
 /**
  * {@code java -jar asger.jar [run]}: the daemon. {@code send FILE...}: put events on the queue.
- * {@code replay [--count N] [--list]}: move dead letters back to the queue. All three read the same configuration.
+ * {@code replay [--count N] [--list]}: move dead letters back to the queue. {@code reconcile [--dry-run]
+ * [--max-deletions N]}: one reconcile sweep, its ghosts handled. All read the same configuration.
  */
 public final class Asger {
 
@@ -26,6 +28,8 @@ public final class Asger {
                                                              checked first, --raw sends what asger would refuse
                    java -jar asger.jar replay [--count N] [--list]
                                                              move dead letters (asger.dlq-url) back to the queue
+                   java -jar asger.jar reconcile [--dry-run] [--max-deletions N]
+                                                             find ghosts the events missed, send them down the chain
             settings: application.properties in the working directory, -Dasger.x=..., or ASGER_X environment variables""";
 
     private Asger() {
@@ -52,6 +56,7 @@ public final class Asger {
                 case "run" -> daemon();
                 case "send" -> SendCommand.run(rest, AsgerProperties.load(Map.of()), System.out);
                 case "replay" -> ReplayCommand.run(rest, AsgerProperties.load(Map.of()), System.out);
+                case "reconcile" -> ReconcileCommand.run(rest, System.out);
                 case "-h", "--help", "help" -> {
                     System.out.println(USAGE);
                     yield 0;

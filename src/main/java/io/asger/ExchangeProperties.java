@@ -36,6 +36,11 @@ public final class ExchangeProperties {
     public static final String GROUP = "asgerGroup";
     public static final String EVENT_TYPE = "asgerEventType";
 
+    /** The reconcile sweep's plan (io.asger.reconcile.ReconcilePlan), in routes/reconcile.camel.yaml. */
+    public static final String RECONCILE_PLAN = "reconcilePlan";
+    /** Given to direct:reconcile-sweep: true for a dry run (the plan is printed, nothing enqueued). */
+    public static final String RECONCILE_DRY_RUN = "reconcileDryRun";
+
     private ExchangeProperties() {
     }
 }

@@ -49,7 +49,8 @@ class ExampleEventsTest {
             Map.entry("eventbridge-terminate-unsuccessful.json", EventType.DOWN_FAILED),
             Map.entry("eventbridge-lifecycle-terminate.json", EventType.DOWN),
             Map.entry("eventbridge-lifecycle-launch.json", EventType.UP),
-            Map.entry("sns-subscription-confirmation.json", EventType.IGNORED));
+            Map.entry("sns-subscription-confirmation.json", EventType.IGNORED),
+            Map.entry("reconcile.json", EventType.DOWN));
 
     private static final ObjectMapper JSON = new ObjectMapper();
 

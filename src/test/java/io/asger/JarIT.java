@@ -74,6 +74,17 @@ class JarIT {
     }
 
     @Test
+    void reconcileWithABadSettingExits78NamingIt() throws Exception {
+        Path log = work.resolve("reconcile-bad.log");
+        Process reconcile = start(List.of(), List.of("reconcile", "--dry-run"),
+                Map.of("ASGER_RECONCILE_MAX_DELETIONS", "lots", "ASGER_LOCAL_PORT", String.valueOf(freePort())), log);
+        assertThat(reconcile.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(reconcile.exitValue()).isEqualTo(78);
+        assertThat(read(log)).contains("asger: configuration error: asger.reconcile.max-deletions: must be a whole number from 0 to 1000000, was 'lots'")
+                .contains("ASGER_RECONCILE_MAX_DELETIONS").doesNotContain("\tat ");
+    }
+
+    @Test
     void queueWithoutDeadLetterQueueIsRefused() throws Exception {
         Path log = ProcessLogs.file("JarIT", "nodlq.log");
         Process daemon = start(List.of("-Dasger.queue-url=https://sqs.us-east-1.amazonaws.com/123456789012/asg-events"),
@@ -278,9 +289,14 @@ class JarIT {
     }
 
     private Process start(List<String> jvmArgs, Map<String, String> env, Path log) throws IOException {
+        return start(jvmArgs, List.of(), env, log);
+    }
+
+    private Process start(List<String> jvmArgs, List<String> args, Map<String, String> env, Path log) throws IOException {
         List<String> command = new ArrayList<>(List.of(JAVA));
         command.addAll(jvmArgs);
         command.addAll(List.of("-jar", JAR.toString()));
+        command.addAll(args);
         ProcessBuilder pb = new ProcessBuilder(command).directory(work.toFile()).redirectErrorStream(true)
                 .redirectOutput(log.toFile());
         // Health and metrics on a port of its own (tests run side by side), unless the test chose one.

@@ -19,6 +19,7 @@ import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.route53.Route53Client;
 import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sts.StsClient;
 
 /**
  * Builds every AWS client asger uses. Credentials and region come from the SDK's default chains (environment,
@@ -115,6 +116,15 @@ public final class AwsClients {
             builder.region(region);
         }
         return builder.build();
+    }
+
+    public static StsClient sts() {
+        return StsClient.builder().httpClientBuilder(ApacheHttpClient.builder()).build();
+    }
+
+    /** The region of the SDK's default chain (AWS_REGION, profile, instance metadata), if there is one. */
+    public static Optional<String> defaultRegion() {
+        return configuredRegion().map(Region::id);
     }
 
     public static AutoScalingClient autoScaling() {

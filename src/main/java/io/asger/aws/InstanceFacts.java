@@ -11,9 +11,17 @@ public final class InstanceFacts {
     private final String privateIp;
     private final String publicIp;
     private final String addressKind;
+    private final String region;
 
     /** @param addressKind which address the record gets: "private" or "public" */
     public InstanceFacts(String instanceId, String state, String privateIp, String publicIp, String addressKind) {
+        this(instanceId, state, privateIp, publicIp, addressKind, null);
+    }
+
+    /** @param region the region EC2 was asked in (null when not known) */
+    public InstanceFacts(String instanceId, String state, String privateIp, String publicIp, String addressKind,
+            String region) {
+        this.region = region;
         this.instanceId = instanceId;
         this.state = state;
         this.privateIp = privateIp;
@@ -32,6 +40,11 @@ public final class InstanceFacts {
     /** EC2's state name (pending, running, shutting-down, terminated, stopping, stopped) or {@value #ABSENT}. */
     public String getState() {
         return state;
+    }
+
+    /** The region the instance was looked up in; null when not known. */
+    public String getRegion() {
+        return region;
     }
 
     public String getPrivateIp() {

@@ -36,7 +36,7 @@ public final class InstanceLookup implements AutoCloseable {
                     .flatMap(r -> r.instances().stream())
                     .filter(i -> instanceId.equals(i.instanceId()))
                     .findFirst()
-                    .map(this::facts)
+                    .map(i -> facts(i, regionOf(ec2.get())))
                     .orElseGet(() -> InstanceFacts.absent(instanceId));
         } catch (AwsServiceException e) {
             // Terminated instances stay visible for about an hour; after that EC2 answers with this code.
@@ -47,9 +47,14 @@ public final class InstanceLookup implements AutoCloseable {
         }
     }
 
-    private InstanceFacts facts(Instance i) {
+    private InstanceFacts facts(Instance i, String region) {
         return new InstanceFacts(i.instanceId(), i.state() == null ? null : i.state().nameAsString(),
-                i.privateIpAddress(), i.publicIpAddress(), address);
+                i.privateIpAddress(), i.publicIpAddress(), address, region);
+    }
+
+    private static String regionOf(Ec2Client client) {
+        var region = client.serviceClientConfiguration().region();
+        return region == null ? null : region.id();
     }
 
     @Override

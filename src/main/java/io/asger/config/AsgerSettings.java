@@ -20,6 +20,7 @@ import java.util.function.Function;
  * area, add it to {@link #TASK_SETTINGS} instead.
  */
 public record AsgerSettings(CoreSettings core, LifecycleSettings lifecycle, TrustSettings trust,
+        ReconcileSettings reconcile,
         Map<String, Object> taskSettings) {
 
     /** The shipped tasks whose settings asger checks, by task name. Their route files are named after them. */
@@ -38,6 +39,7 @@ public record AsgerSettings(CoreSettings core, LifecycleSettings lifecycle, Trus
         CoreSettings core = CoreSettings.from(s);
         LifecycleSettings lifecycle = LifecycleSettings.read(s);
         TrustSettings trust = TrustSettings.read(s);
+        ReconcileSettings reconcile = ReconcileSettings.read(s);
         OperationsSettings.from(s);
         Map<String, Object> tasks = new LinkedHashMap<>();
         for (String task : core.tasks()) {
@@ -47,7 +49,7 @@ public record AsgerSettings(CoreSettings core, LifecycleSettings lifecycle, Trus
             }
         }
         s.check();
-        return new AsgerSettings(core, lifecycle, trust, Map.copyOf(tasks));
+        return new AsgerSettings(core, lifecycle, trust, reconcile, Map.copyOf(tasks));
     }
 
     /** The settings of an enabled shipped task, e.g. {@code task(ChefSettings.class)}; empty when it is off. */

@@ -12,7 +12,7 @@ import io.asger.chef.ChefTrustStore;
 /** The chef task's settings (asger.chef.*), read and checked at start-up only when asger.tasks names chef. */
 public record ChefSettings(URI url, String clientName, Path keyFile, String signVersion, String searchQuery,
         String clientNameTemplate, boolean deleteClient, boolean allowMultiple, Optional<Path> trustStore,
-        int timeoutMs) {
+        int timeoutMs, int inventoryRows) {
 
     public static final String TASK = "chef";
     public static final String URL = "asger.chef.url";
@@ -26,6 +26,7 @@ public record ChefSettings(URI url, String clientName, Path keyFile, String sign
     public static final String TRUST_STORE = "asger.chef.trust-store";
     public static final String TRUST_STORE_PASSWORD = "asger.chef.trust-store-password";
     public static final String TIMEOUT_MS = "asger.chef.timeout-ms";
+    public static final String INVENTORY_ROWS = "asger.chef.inventory-rows";
 
     static final String REQUIRED = "is required because asger.tasks includes 'chef'";
 
@@ -70,7 +71,8 @@ public record ChefSettings(URI url, String clientName, Path keyFile, String sign
             }
         });
         int timeoutMs = s.integer(TIMEOUT_MS, 30_000, 1, 600_000);
+        int inventoryRows = s.integer(INVENTORY_ROWS, 1000, 1, 10_000);
         return new ChefSettings(url.orElse(null), clientName, keyFile, signVersion, searchQuery, clientNameTemplate,
-                deleteClient, allowMultiple, trustStore, timeoutMs);
+                deleteClient, allowMultiple, trustStore, timeoutMs, inventoryRows);
     }
 }

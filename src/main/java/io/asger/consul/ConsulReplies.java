@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.asger.errors.FailureKind;
 import io.asger.errors.Failures;
 import io.asger.errors.PermanentFailure;
+import io.asger.reconcile.InventoryItem;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -63,6 +64,28 @@ public class ConsulReplies {
         }
         nodes.forEach(n -> names.add(n.path("Node").asText()));
         return names;
+    }
+
+    /**
+     * The reconcile inventory from {@code GET /v1/catalog/nodes}: each node carrying the instance-id meta key
+     * (asger.consul.node-meta-key), with its value as the instance id. Nodes without it are not asger's to judge.
+     */
+    public List<InventoryItem> inventory(int status, String body, String filteredByAcls, String request, String metaKey)
+            throws JsonProcessingException {
+        check(status, body, request, "node:read");
+        refuseFiltered(filteredByAcls, request);
+        JsonNode nodes = JSON.readTree(body == null ? "[]" : body);
+        if (nodes == null || !nodes.isArray()) {
+            throw new PermanentFailure("Consul answered " + request + " with something that is not a list of nodes: " + shorten(body));
+        }
+        List<InventoryItem> items = new ArrayList<>();
+        for (JsonNode n : nodes) {
+            JsonNode value = n.path("Meta").get(metaKey);
+            if (value != null && value.isTextual()) {
+                items.add(new InventoryItem("consul", n.path("Node").asText(), value.asText(), null, null, false, null));
+            }
+        }
+        return items;
     }
 
     /**

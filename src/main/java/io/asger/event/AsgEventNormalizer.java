@@ -59,6 +59,9 @@ public class AsgEventNormalizer {
             "EC2 Instance-launch Lifecycle Action", EventType.UP,
             "EC2 Instance-terminate Lifecycle Action", EventType.DOWN);
 
+    /** {@code Origin} of a reconcile event (io.asger.reconcile.ReconcileEvent.ORIGIN). */
+    static final String RECONCILE_ORIGIN = "asger-reconcile";
+
     private static final Set<String> SNS_SUBSCRIPTION_TYPES = Set.of("SubscriptionConfirmation", "UnsubscribeConfirmation");
 
     private final ObjectMapper mapper;
@@ -191,6 +194,10 @@ public class AsgEventNormalizer {
         if (event.getType() == EventType.IGNORED && !event.isIntoWarmPool() || event.getType() == EventType.TEST) {
             return event;
         }
+        // A ghost whose group nobody knows any more (EC2 forgot the instance) cannot be filtered by group.
+        if (event.getGroupName() == null && event.getFormat() != null && event.getFormat().endsWith("reconcile")) {
+            return event;
+        }
         if (!groupFilter.test(event.getGroupName())) {
             return event.toBuilder().type(EventType.IGNORED).intoWarmPool(false)
                     .reason("group '" + event.getGroupName() + "' is not in asger.groups (" + groupFilterText + ")")
@@ -261,8 +268,12 @@ public class AsgEventNormalizer {
         if (node.has("Event")) {
             return warmPoolAware(fromNotification(node, id, prefix, envelopeRegion), node, id, "");
         }
+        if (RECONCILE_ORIGIN.equals(text(node, "Origin", id, false))) {
+            return fromReconcile(node, id, prefix);
+        }
         throw new InvalidMessageException(id, null, "is not a supported format: expected an SNS envelope, an Auto Scaling "
-                + "notification (Event), a lifecycle hook message (LifecycleTransition) or an EventBridge event (detail-type)");
+                + "notification (Event), a lifecycle hook message (LifecycleTransition), an EventBridge event (detail-type) "
+                + "or a reconcile event (Origin " + RECONCILE_ORIGIN + ")");
     }
 
     private AsgEvent fromNotification(JsonNode n, String id, String prefix, String envelopeRegion) {
@@ -306,6 +317,20 @@ public class AsgEventNormalizer {
                 .lifecycleTransition(transition)
                 .lifecycleHookName(matching(n, "LifecycleHookName", HOOK_NAME, id, "1-255 letters, digits, - _ /"))
                 .lifecycleActionToken(matching(n, "LifecycleActionToken", TOKEN, id, "36 characters"))
+                .build();
+    }
+
+    /**
+     * A ghost found by the reconcile sweep (io.asger.reconcile.ReconcileEvent writes it): always DOWN. It names no
+     * group unless EC2 still did.
+     */
+    private AsgEvent fromReconcile(JsonNode n, String id, String prefix) {
+        return AsgEvent.builder(EventType.DOWN).format(prefix + "reconcile").messageId(id)
+                .account(account(n, "AccountId", id))
+                .region(region(text(n, "Region", id, false), "Region", id))
+                .time(time(n, "Time", id))
+                .groupName(optionalGroup(n, "AutoScalingGroupName", id))
+                .instanceId(instance(n, "EC2InstanceId", id, EventType.DOWN))
                 .build();
     }
 

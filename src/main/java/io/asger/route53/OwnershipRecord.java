@@ -13,16 +13,27 @@ import java.util.regex.Pattern;
  */
 public final class OwnershipRecord {
 
-    private static final Pattern VALUE = Pattern.compile("\"heritage=asger,asger/instance-id=(i-[0-9a-f]{8}(?:[0-9a-f]{9})?)\"");
+    /** Records written before asger named the region lack the second part; both forms are asger's. */
+    private static final Pattern VALUE = Pattern.compile(
+            "\"heritage=asger,asger/instance-id=(i-[0-9a-f]{8}(?:[0-9a-f]{9})?)(?:,asger/region=([a-z]{2}(?:-[a-z]+)+-[0-9]{1,2}))?\"");
 
     private OwnershipRecord() {
     }
 
-    /** The TXT value, quoted as Route 53 requires. */
+    /** The TXT value, quoted as Route 53 requires, in the form without a region. */
     public static String valueFor(String instanceId) {
-        String value = "\"heritage=asger,asger/instance-id=" + instanceId + "\"";
+        return valueFor(instanceId, null);
+    }
+
+    /**
+     * The TXT value naming the instance's region too ({@code "heritage=asger,asger/instance-id=i-...,asger/region=eu-west-1"}),
+     * so that the reconcile sweep checks the instance in the right region; without a region, the older form.
+     */
+    public static String valueFor(String instanceId, String region) {
+        String value = "\"heritage=asger,asger/instance-id=" + instanceId
+                + (region == null || region.isEmpty() ? "" : ",asger/region=" + region) + "\"";
         if (!VALUE.matcher(value).matches()) {
-            throw new IllegalArgumentException("not an instance id: " + instanceId);
+            throw new IllegalArgumentException("not an instance id and region: " + instanceId + " " + region);
         }
         return value;
     }
@@ -31,5 +42,11 @@ public final class OwnershipRecord {
     public static Optional<String> ownerOf(String txtValue) {
         Matcher m = VALUE.matcher(txtValue == null ? "" : txtValue.trim());
         return m.matches() ? Optional.of(m.group(1)) : Optional.empty();
+    }
+
+    /** The region an ownership TXT value names; empty for the older form, or a value that is not asger's. */
+    public static Optional<String> regionOf(String txtValue) {
+        Matcher m = VALUE.matcher(txtValue == null ? "" : txtValue.trim());
+        return m.matches() ? Optional.ofNullable(m.group(2)) : Optional.empty();
     }
 }

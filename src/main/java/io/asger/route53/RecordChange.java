@@ -28,8 +28,14 @@ final class RecordChange {
     private final List<Change> changes = new ArrayList<>();
     private final Set<String> touched = new LinkedHashSet<>();
     private RecordOutcome outcome;
+    private final String region;
 
     private RecordChange(boolean upsert, String instanceId, String name, String address, long ttl) {
+        this(upsert, instanceId, name, address, ttl, null);
+    }
+
+    private RecordChange(boolean upsert, String instanceId, String name, String address, long ttl, String region) {
+        this.region = region;
         this.upsert = upsert;
         this.instanceId = instanceId;
         this.name = name;
@@ -38,7 +44,12 @@ final class RecordChange {
     }
 
     static RecordChange upsert(String name, String address, String instanceId, long ttl) {
-        return new RecordChange(true, instanceId, ZoneRecords.normalize(name), address, ttl);
+        return upsert(name, address, instanceId, null, ttl);
+    }
+
+    /** @param region named in the ownership record (null: the older form without it) */
+    static RecordChange upsert(String name, String address, String instanceId, String region, long ttl) {
+        return new RecordChange(true, instanceId, ZoneRecords.normalize(name), address, ttl, region);
     }
 
     /** @param name the name the instance's record has by the template, or null when it cannot be computed */
@@ -84,7 +95,7 @@ final class RecordChange {
             return;
         }
         ResourceRecordSet a = set(name, RRType.A, address);
-        ResourceRecordSet txt = set(name, RRType.TXT, OwnershipRecord.valueFor(instanceId));
+        ResourceRecordSet txt = set(name, RRType.TXT, OwnershipRecord.valueFor(instanceId, region));
         if (a.equals(zone.at(name, RRType.A).orElse(null)) && txt.equals(zone.at(name, RRType.TXT).orElse(null))) {
             outcome = new RecordOutcome(RecordOutcome.Kind.UNCHANGED, instanceId,
                     "A " + name + " " + address + " already there for " + instanceId);

@@ -17,6 +17,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.asger.errors.PermanentFailure;
+import io.asger.reconcile.InventoryItem;
 import io.asger.errors.TransientFailure;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -79,12 +80,17 @@ public final class ZoneChangeBatcher implements AutoCloseable {
 
     /** Writes the instance's A record and its ownership TXT record. */
     public CompletableFuture<RecordOutcome> upsert(String name, String address, String instanceId) {
+        return upsert(name, address, instanceId, null);
+    }
+
+    /** @param region named in the ownership record, so that the reconcile sweep looks for the instance there */
+    public CompletableFuture<RecordOutcome> upsert(String name, String address, String instanceId, String region) {
         if (name == null || address == null || address.isEmpty()) {
             // A pending instance may not have its public address yet: worth retrying.
             return CompletableFuture.failedFuture(new TransientFailure("instance " + instanceId
                     + " has no " + (name == null ? "address for its record name" : "address for " + name) + " yet"));
         }
-        return submit(RecordChange.upsert(name, address, instanceId, ttl));
+        return submit(RecordChange.upsert(name, address, instanceId, region, ttl));
     }
 
     /**
@@ -107,6 +113,20 @@ public final class ZoneChangeBatcher implements AutoCloseable {
         CompletableFuture<RecordOutcome> result = new CompletableFuture<>();
         pending.add(new Pending(change, result, System.nanoTime()));
         return result;
+    }
+
+    /**
+     * The records asger owns in the zone, for the reconcile sweep: one item per ownership TXT record (name, instance,
+     * and the region where the record names one). Reads the whole zone, paced like every other Route 53 call.
+     */
+    public List<InventoryItem> inventory() {
+        start();
+        ZoneRecords records = ZoneRecords.readAll(route53, calls, zone());
+        List<InventoryItem> items = new ArrayList<>();
+        records.owned().forEach((name, value) -> items.add(new InventoryItem("route53", name,
+                OwnershipRecord.ownerOf(value).orElseThrow(), OwnershipRecord.regionOf(value).orElse(null), null,
+                false, null)));
+        return items;
     }
 
     public synchronized void start() {

@@ -136,6 +136,16 @@ public final class ZoneRecords {
         return at(name).stream().filter(s -> s.type() == type && s.setIdentifier() == null).findFirst();
     }
 
+    /** Each name holding an ownership record, with that record's value (sorted by name). */
+    public Map<String, String> owned() {
+        Map<String, String> owned = new java.util.TreeMap<>();
+        byName.forEach((name, sets) -> sets.stream().filter(set -> set.type() == RRType.TXT && set.setIdentifier() == null)
+                .flatMap(set -> set.resourceRecords().stream())
+                .filter(value -> OwnershipRecord.ownerOf(value.value()).isPresent())
+                .findFirst().ifPresent(value -> owned.put(name, value.value())));
+        return owned;
+    }
+
     /** Names whose ownership record names this instance; only known after a whole-zone read. */
     public Set<String> ownedBy(String instanceId) {
         return namesByOwner.getOrDefault(instanceId, Set.of());

@@ -236,6 +236,14 @@ public final class Goiardi implements AutoCloseable {
         return answer.path("private_key").asText();
     }
 
+    /** Removes a node a test made (tests share one goiardi); a node already gone is fine. */
+    public void deleteNodeIfExists(String name) {
+        HttpResponse<String> response = request("DELETE", "/nodes/" + name, null);
+        if (response.statusCode() != 200 && response.statusCode() != 404) {
+            throw new IllegalStateException("goiardi: delete node " + name + " answered " + response.statusCode());
+        }
+    }
+
     /**
      * Creates a node (with {@code automatic.ec2.instance_id}) and a client of the same name for each entry, on
      * {@code threads} threads; the clients get {@code publicKeyPem} so that goiardi need not make a key for each.

@@ -25,18 +25,18 @@ import software.amazon.awssdk.services.route53.model.ResourceRecordSet;
  * instances have real ids and private IPs, and a hosted zone. The test's own clients talk to moto directly; asger's
  * beans find moto through the SDK's endpoint system properties, set by {@link #pointSdkAtMoto}.
  */
-final class MotoAws implements AutoCloseable {
+public final class MotoAws implements AutoCloseable {
 
-    static final String ZONE_NAME = "asg.example.com.";
+    public static final String ZONE_NAME = "asg.example.com.";
 
-    final Moto moto;
-    final Route53Client route53;
-    final Ec2Client ec2;
-    final AutoScalingClient autoScaling;
+    public final Moto moto;
+    public final Route53Client route53;
+    public final Ec2Client ec2;
+    public final AutoScalingClient autoScaling;
     private String subnetId;
     private String launchTemplate;
 
-    MotoAws(Moto moto) {
+    public MotoAws(Moto moto) {
         this.moto = moto;
         var credentials = StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test"));
         route53 = Route53Client.builder().endpointOverride(moto.endpointUri()).region(Region.AWS_GLOBAL)
@@ -48,7 +48,7 @@ final class MotoAws implements AutoCloseable {
     }
 
     /** What a deployment gives asger through the environment: region, credentials, endpoints (here: moto). */
-    static void pointSdkAtMoto(Moto moto) {
+    public static void pointSdkAtMoto(Moto moto) {
         System.setProperty("aws.region", "us-east-1");
         System.setProperty("aws.accessKeyId", "test");
         System.setProperty("aws.secretAccessKey", "test");
@@ -57,23 +57,23 @@ final class MotoAws implements AutoCloseable {
         System.setProperty("aws.endpointUrlAutoScaling", moto.endpoint());
     }
 
-    String createZone() {
+    public String createZone() {
         return createZone(ZONE_NAME);
     }
 
-    String createZone(String name) {
+    public String createZone(String name) {
         String id = route53.createHostedZone(b -> b.name(name).callerReference(UUID.randomUUID().toString()))
                 .hostedZone().id();
         return id.replaceFirst("^/hostedzone/", "");
     }
 
     /** Creates a group of {@code size} running instances, with the asger:record-name tag when given. */
-    List<Instance> createGroup(String groupName, int size, String recordNameTag) {
+    public List<Instance> createGroup(String groupName, int size, String recordNameTag) {
         return createGroup(groupName, size, recordNameTag, false);
     }
 
     /** @param publicIps whether the group's subnet gives instances a public IP (the first call decides) */
-    List<Instance> createGroup(String groupName, int size, String recordNameTag, boolean publicIps) {
+    public List<Instance> createGroup(String groupName, int size, String recordNameTag, boolean publicIps) {
         if (subnetId == null) {
             String vpc = ec2.createVpc(b -> b.cidrBlock("10.0.0.0/16")).vpc().vpcId();
             subnetId = ec2.createSubnet(b -> b.vpcId(vpc).cidrBlock("10.0.0.0/20").availabilityZone("us-east-1a"))
@@ -98,7 +98,7 @@ final class MotoAws implements AutoCloseable {
         return instancesOf(groupName);
     }
 
-    List<Instance> instancesOf(String groupName) {
+    public List<Instance> instancesOf(String groupName) {
         // DescribeAutoScalingGroups is not usable here: moto answers CreatedTime without a zone, which the SDK refuses.
         List<String> ids = autoScaling.describeAutoScalingInstances().autoScalingInstances().stream()
                 .filter(i -> groupName.equals(i.autoScalingGroupName())).map(i -> i.instanceId()).toList();
@@ -107,28 +107,28 @@ final class MotoAws implements AutoCloseable {
     }
 
     /** Scales the instance in, as Auto Scaling does before it sends the terminate event. */
-    void terminate(String instanceId) {
+    public void terminate(String instanceId) {
         autoScaling.terminateInstanceInAutoScalingGroup(b -> b.instanceId(instanceId).shouldDecrementDesiredCapacity(true));
     }
 
-    String state(String instanceId) {
+    public String state(String instanceId) {
         return ec2.describeInstances(b -> b.instanceIds(instanceId)).reservations().get(0).instances().get(0)
                 .state().nameAsString();
     }
 
     /** Every record set of the zone, by "name TYPE", values joined by ",". */
-    Map<String, String> records(String zoneId) {
+    public Map<String, String> records(String zoneId) {
         return route53.listResourceRecordSetsPaginator(b -> b.hostedZoneId(zoneId)).resourceRecordSets().stream()
                 .filter(s -> s.type() != RRType.SOA && s.type() != RRType.NS)
                 .collect(Collectors.toMap(s -> s.name() + " " + s.typeAsString(),
                         s -> s.resourceRecords().stream().map(ResourceRecord::value).collect(Collectors.joining(","))));
     }
 
-    Optional<String> record(String zoneId, String name, String type) {
+    public Optional<String> record(String zoneId, String name, String type) {
         return Optional.ofNullable(records(zoneId).get(name + " " + type));
     }
 
-    void putRecord(String zoneId, String name, RRType type, String... values) {
+    public void putRecord(String zoneId, String name, RRType type, String... values) {
         route53.changeResourceRecordSets(b -> b.hostedZoneId(zoneId).changeBatch(c -> c.changes(ch -> ch
                 .action(ChangeAction.UPSERT)
                 .resourceRecordSet(ResourceRecordSet.builder().name(name).type(type).ttl(300L)

@@ -26,4 +26,15 @@ class OwnershipRecordTest {
     void refusesWhatIsNotAnInstanceId() {
         assertThatThrownBy(() -> OwnershipRecord.valueFor("i-XYZ\" \"x")).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void newRecordsNameTheRegionAndBothFormsAreRead() {
+        String value = OwnershipRecord.valueFor("i-0123456789abcdef0", "eu-west-1");
+        assertThat(value).isEqualTo("\"heritage=asger,asger/instance-id=i-0123456789abcdef0,asger/region=eu-west-1\"");
+        assertThat(OwnershipRecord.ownerOf(value)).contains("i-0123456789abcdef0");
+        assertThat(OwnershipRecord.regionOf(value)).contains("eu-west-1");
+        assertThat(OwnershipRecord.regionOf(OwnershipRecord.valueFor("i-0123456789abcdef0"))).isEmpty();
+        assertThat(OwnershipRecord.ownerOf("\"heritage=asger,asger/instance-id=i-01234567,asger/region=x\"")).isEmpty();
+        assertThatThrownBy(() -> OwnershipRecord.valueFor("i-01234567", "eu\" \"x")).isInstanceOf(IllegalArgumentException.class);
+    }
 }

@@ -78,7 +78,7 @@ class Route53AppIT {
             String name = nameOf("web", i);
             assertThat(app.logText()).contains("dry-run: would send ChangeResourceRecordSets to hosted zone " + zoneId
                     + " with 2 changes: UPSERT A " + name + " 60 " + i.privateIpAddress() + "; UPSERT TXT " + name
-                    + " 60 \"heritage=asger,asger/instance-id=" + i.instanceId() + "\"");
+                    + " 60 \"heritage=asger,asger/instance-id=" + i.instanceId() + ",asger/region=us-east-1\"");
             assertThat(aws.records(zoneId)).isEmpty();
         }
     }

@@ -78,7 +78,7 @@ class Route53RoutesIT {
         for (Instance i : web) {
             assertThat(aws.record(zoneId, nameOf("web", i), "A")).contains(i.privateIpAddress());
             assertThat(aws.record(zoneId, nameOf("web", i), "TXT"))
-                    .contains("\"heritage=asger,asger/instance-id=" + i.instanceId() + "\"");
+                    .contains("\"heritage=asger,asger/instance-id=" + i.instanceId() + ",asger/region=us-east-1\"");
         }
         assertThat(aws.records(zoneId)).hasSize(6);
     }
