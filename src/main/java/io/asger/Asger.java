@@ -1,14 +1,18 @@
 package io.asger;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 
+import io.asger.cli.NotRunningException;
 import io.asger.cli.ReconcileCommand;
 import io.asger.cli.ReplayCommand;
 import io.asger.cli.SendCommand;
 import io.asger.cli.UsageException;
 import io.asger.config.AsgerProperties;
 import io.asger.config.InvalidSettingException;
+import io.asger.config.OperationsSettings;
+import io.asger.config.Settings;
 import org.apache.camel.main.Main;
 
 /**
@@ -20,7 +24,8 @@ public final class Asger {
 
     static final String USAGE = """
             usage: java -jar asger.jar [run]                  consume the queue and run the task chains
-                   java -jar asger.jar send FILE...           send event files to the queue (asger.queue-url)
+                   java -jar asger.jar send [--raw] FILE...   send event files to the queue (asger.queue-url); each is
+                                                             checked first, --raw sends what asger would refuse
                    java -jar asger.jar replay [--count N] [--list]
                                                              move dead letters (asger.dlq-url) back to the queue
                    java -jar asger.jar reconcile [--dry-run] [--max-deletions N]
@@ -31,6 +36,7 @@ public final class Asger {
     }
 
     public static void main(String[] args) {
+        chooseLogFormat();
         int code = run(args);
         if (code == 78) {
             // Nothing ran that needs stopping: skip the shutdown hooks, whose "JVM shutdown hook triggered" line
@@ -63,6 +69,9 @@ public final class Asger {
         } catch (InvalidSettingException e) {
             printSettingErrors(e);
             return 78;
+        } catch (NotRunningException e) {
+            System.err.println("asger: " + e.getMessage());
+            return 69;
         } catch (UsageException e) {
             System.err.println("asger: " + e.getMessage() + "\n" + USAGE);
             return 64;
@@ -79,9 +88,42 @@ public final class Asger {
 
     private static int daemon() throws Exception {
         Main main = AsgerApplication.create(Map.of());
+        // SIGTERM (and Ctrl-C) is a normal stop: Camel stops gracefully (io.asger.ops.GracefulShutdown) and asger
+        // exits 0. Left to the JVM, the signal would run the stop in a shutdown hook and exit 143.
+        for (String signal : List.of("TERM", "INT")) {
+            sun.misc.Signal.handle(new sun.misc.Signal(signal), s -> main.completed());
+        }
         main.run();
         int code = main.getExitCode();
         return code < 0 ? 0 : code;
+    }
+
+    /**
+     * The log layout must be known before the first line is logged, so asger.log-format is read here, before Camel
+     * (from where Camel would read it: -D, ASGER_LOG_FORMAT, ./application.properties), and handed to log4j2.xml as the
+     * system property asger.log.layout. A bad value logs as text; the settings check then stops start-up naming it.
+     */
+    static final String LOG_LAYOUT = "asger.log.layout";
+
+    static void chooseLogFormat() {
+        String format = System.getProperty(OperationsSettings.LOG_FORMAT);
+        if (format == null) {
+            format = System.getenv(Settings.envName(OperationsSettings.LOG_FORMAT));
+        }
+        if (format == null) {
+            java.nio.file.Path local = java.nio.file.Path.of("application.properties");
+            if (java.nio.file.Files.isReadable(local)) {
+                java.util.Properties p = new java.util.Properties();
+                try (var in = java.nio.file.Files.newInputStream(local)) {
+                    p.load(in);
+                    format = p.getProperty(OperationsSettings.LOG_FORMAT);
+                } catch (java.io.IOException e) {
+                    format = null;
+                }
+            }
+        }
+        format = format == null ? "text" : format.trim().toLowerCase(java.util.Locale.ROOT);
+        System.setProperty(LOG_LAYOUT, OperationsSettings.LOG_FORMATS.contains(format) ? format : "text");
     }
 
     /** One line per bad setting, no stack trace. */

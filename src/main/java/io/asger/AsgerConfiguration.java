@@ -30,7 +30,14 @@ import io.asger.lifecycle.LifecyclePolicy;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.asger.local.LocalQueues;
 import io.asger.tasks.TaskChain;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.asger.aws.StoppableSqsClient;
+import io.asger.config.OperationsSettings;
+import io.asger.ops.AsgerMetrics;
+import io.asger.ops.GracefulShutdown;
+import io.asger.ops.QueueReadiness;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.apache.camel.Processor;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.spi.PropertiesComponent;
@@ -71,6 +78,21 @@ public class AsgerConfiguration implements CamelConfiguration {
         profile.setMaxQueueSize(workers);
         profile.setRejectedPolicy(ThreadPoolRejectedPolicy.Abort);
         return context.getExecutorServiceManager().newThreadPool(AsgerConfiguration.class, "asger-worker", profile);
+    }
+
+    /**
+     * Camel only logs a management port already in use and runs on without health or metrics: a probe that fails
+     * would then fail for the wrong reason. So it is a configuration error, found before Camel binds the port.
+     */
+    static void requireFreeManagementPort(OperationsSettings operations) {
+        try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
+            probe.setReuseAddress(true);
+            probe.bind(new java.net.InetSocketAddress(operations.managementHost(), operations.managementPort()), 1);
+        } catch (java.io.IOException e) {
+            throw new InvalidSettingException(OperationsSettings.MANAGEMENT_PORT, "cannot serve health and metrics on "
+                    + operations.managementHost() + ":" + operations.managementPort() + " (" + e.getMessage()
+                    + "); is another asger running? Set another port, e.g. CAMEL_MANAGEMENT_PORT=9877");
+        }
     }
 
     /**
@@ -137,7 +159,13 @@ public class AsgerConfiguration implements CamelConfiguration {
         CoreSettings core = all.core();
         Registry registry = context.getRegistry();
 
-        SqsClient sqs;
+        OperationsSettings operations = OperationsSettings.read(settings);
+        if (operations.managementEnabled()) {
+            requireFreeManagementPort(operations);
+        }
+
+        SqsClient calls;
+        SqsClient receives;
         WorkerSlots slots;
         if (core.localMode()) {
             LocalQueues local = new LocalQueues(core.localPort());
@@ -154,7 +182,8 @@ public class AsgerConfiguration implements CamelConfiguration {
             // Local mode is for trying asger out: nothing it does may touch a real Chef server, zone or catalog.
             properties.addOverrideProperty(CoreSettings.DRY_RUN, "true");
             slots = new WorkerSlots(core.concurrency() * MESSAGES_PER_POLL, local.queueUrl().toString());
-            sqs = AwsClients.localSqs(LocalQueues.endpoint(local.port()), slots);
+            calls = AwsClients.localSqs(LocalQueues.endpoint(local.port()));
+            receives = AwsClients.localSqs(LocalQueues.endpoint(local.port()), slots);
             LOG.info("Local mode (no asger.queue-url set): dry-run is on, and SNS signatures and instance states are not"
                     + " checked (asger.sns.verify-signatures, asger.verify-termination), so the unsigned examples work."
                     + " Send an event with:\n    "
@@ -163,22 +192,35 @@ public class AsgerConfiguration implements CamelConfiguration {
         } else {
             URI queueUrl = core.queueUrl().orElseThrow();
             slots = new WorkerSlots(core.concurrency() * MESSAGES_PER_POLL, queueUrl.toString());
-            sqs = AwsClients.sqs(queueUrl, core.dlqUrl().orElse(null), slots);
+            calls = AwsClients.sqs(queueUrl, core.dlqUrl().orElse(null));
+            receives = AwsClients.sqs(queueUrl, core.dlqUrl().orElse(null), slots);
         }
+        // Receives (and WorkerSlots' interceptor) on a client of their own, which a stop closes; WorkerSlots hands
+        // messages back through the other.
+        StoppableSqsClient sqs = new StoppableSqsClient(calls, receives);
         slots.attach(sqs, context::isStopping);
         registry.bind("sqsClient", sqs);
         registry.bind("workerSlots", slots);
+        GracefulShutdown shutdown = new GracefulShutdown(sqs, properties.resolveProperty(CoreSettings.QUEUE_URL).orElseThrow());
+        registry.bind("gracefulShutdown", shutdown);
+        context.getManagementStrategy().addEventNotifier(shutdown);
+        registry.bind("queueReadiness", new QueueReadiness(sqs));
         registry.bind("sqsHeaderFilter", new SqsHeaderFilter());
         registry.bind("queueReceiveFailures", new QueueReceiveFailures());
-        registry.bind("unfinishedMessageLog", new UnfinishedMessageLog());
+        registry.bind("unfinishedMessageLog", new UnfinishedMessageLog(shutdown));
 
         registry.bind("asgEventNormalizer", new AsgEventNormalizer(settings.text(CoreSettings.GROUPS, "")));
         registry.bind("failures", new Failures());
         registry.bind("failureRecorder", new FailureRecorder());
         registry.bind("deadLetterAttributes", new DeadLetterAttributes());
+        // The registry /observe/metrics scrapes (camel-micrometer-prometheus finds it under this name).
         if (registry.lookupByName("metricsRegistry") == null) {
-            registry.bind("metricsRegistry", new SimpleMeterRegistry());
+            registry.bind("metricsRegistry", new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
         }
+        AsgerMetrics metrics = new AsgerMetrics(registry.lookupByNameAndType("metricsRegistry",
+                io.micrometer.core.instrument.MeterRegistry.class));
+        registry.bind("asgerMetrics", metrics);
+        registry.bind("countRetry", (Processor) metrics::retry);
 
         registry.bind("messageWorkers", messageWorkers(context, slots.slots()));
         bindLifecycleBeans(context, registry, all.lifecycle(), sqsQueueUrl(properties),
@@ -187,8 +229,8 @@ public class AsgerConfiguration implements CamelConfiguration {
         bindTrustChecks(registry, all.trust(), core.localMode(), sqs);
 
         // The route files last: their beans and endpoints may refer to the beans above.
-        LOG.info("Routes from {}: {}", String.join(",", RouteFiles.patterns(java.nio.file.Path.of(core.routesDir()))),
-                String.join(",", RouteFiles.load(context, core)));
+        String routesFrom = String.join(",", RouteFiles.patterns(java.nio.file.Path.of(core.routesDir())));
+        LOG.debug("Routes from {}: {}", routesFrom, String.join(",", RouteFiles.load(context, core)));
 
         TaskChain chain = new TaskChain(core.tasks());
         registry.bind("taskChain", chain);
@@ -196,14 +238,18 @@ public class AsgerConfiguration implements CamelConfiguration {
             @Override
             public void onCamelContextStarting(CamelContext camelContext, boolean alreadyStarted) {
                 chain.resolve(camelContext);
-                LOG.info("asger: queue {}, dead letters to {}, tasks {}, dry-run {}, {} consumer(s)",
-                        properties.resolveProperty(CoreSettings.QUEUE_URL).orElse("?"),
-                        properties.resolveProperty(CoreSettings.DLQ_URL).orElse("?"),
-                        chain, properties.resolveProperty(CoreSettings.DRY_RUN).orElse("false"), core.concurrency());
             }
 
             @Override
             public void onCamelContextStarted(CamelContext camelContext, boolean alreadyStarted) {
+                // The one line that says asger is up; Camel's own start-up listing is at DEBUG (log4j2.xml).
+                LOG.info("asger ready: queue {}, dead letters to {}, tasks {}, dry run {}, {} consumer(s), routes from {}, {}",
+                        properties.resolveProperty(CoreSettings.QUEUE_URL).orElse("?"),
+                        properties.resolveProperty(CoreSettings.DLQ_URL).orElse("?"),
+                        String.join(",", core.tasks()), properties.resolveProperty(CoreSettings.DRY_RUN).orElse("false"), core.concurrency(),
+                        routesFrom,
+                        operations.managementEnabled() ? "health and metrics on http://" + operations.managementHost()
+                                + ":" + operations.managementPort() + "/observe" : "no management port");
             }
         });
     }

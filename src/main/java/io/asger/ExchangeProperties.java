@@ -29,6 +29,12 @@ public final class ExchangeProperties {
     public static final String LIFECYCLE_RESULT = "asgerLifecycleResult";
     /** The task that failed ({@code none}: the message itself was refused). */
     public static final String FAILED_TASK = "asgerFailedTask";
+    /** The message's SQS SentTimestamp (epoch millis): where the end-to-end handling time starts. */
+    public static final String SENT_TIMESTAMP = "asgerSentTimestamp";
+    /** The event's instance id, group and type, copied out of {@link #EVENT} for the logs' MDC (camel.mdc.*). */
+    public static final String INSTANCE_ID = "asgerInstanceId";
+    public static final String GROUP = "asgerGroup";
+    public static final String EVENT_TYPE = "asgerEventType";
 
     /** The reconcile sweep's plan (io.asger.reconcile.ReconcilePlan), in routes/reconcile.camel.yaml. */
     public static final String RECONCILE_PLAN = "reconcilePlan";

@@ -46,8 +46,10 @@ public final class AsgerTestApp implements AutoCloseable {
     private final URI queueUrl;
     private final URI dlqUrl;
     private final long logStart;
+    private final int managementPort;
 
-    private AsgerTestApp(Main main, SqsClient sqs, URI queueUrl, URI dlqUrl, long logStart) {
+    private AsgerTestApp(Main main, SqsClient sqs, URI queueUrl, URI dlqUrl, long logStart, int managementPort) {
+        this.managementPort = managementPort;
         this.main = main;
         this.sqs = sqs;
         this.queueUrl = queueUrl;
@@ -128,6 +130,8 @@ public final class AsgerTestApp implements AutoCloseable {
         all.put("asger.routes-dir", "routes");
         // Stopping waits for a receive in progress: a short long-poll keeps every test's shutdown quick.
         all.put("asger.poll-wait-seconds", "1");
+        // Health and metrics on a port of its own: tests run side by side on one machine.
+        all.put("camel.management.port", String.valueOf(freePort()));
         // The tests of the pipeline and the tasks send unsigned SNS envelopes about instances no EC2 knows: they run
         // with the trust checks off, deliberately. SnsSignaturesIT and TerminationCheckAppIT turn them on (the
         // defaults, in application.properties, stay on).
@@ -151,7 +155,20 @@ public final class AsgerTestApp implements AutoCloseable {
             throw new IllegalStateException("asger did not start: " + e.getMessage(), e);
         }
         return new AsgerTestApp(main, AwsClients.localSqs(sqsEndpoint), URI.create(all.get("asger.queue-url")),
-                URI.create(all.get("asger.dlq-url")), logStart);
+                URI.create(all.get("asger.dlq-url")), logStart, Integer.parseInt(all.get("camel.management.port")));
+    }
+
+    static int freePort() {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The management server's base URL: http://127.0.0.1:PORT/observe */
+    public URI observe() {
+        return URI.create("http://127.0.0.1:" + managementPort + "/observe");
     }
 
     public CamelContext context() {

@@ -77,7 +77,7 @@ class HostileInputIT {
             try {
                 Awaitility.await("asger started").atMost(Duration.ofSeconds(90))
                         .failFast("asger exited", () -> !asger.isAlive())
-                        .until(() -> JarIT.read(log).contains("Started receive-asg-events"));
+                        .until(() -> JarIT.read(log).contains("asger ready"));
                 long start = System.nanoTime();
                 Map<String, Case> byId = new HashMap<>();
                 for (Case c : cases) {

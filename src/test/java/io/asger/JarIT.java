@@ -184,12 +184,108 @@ class JarIT {
         Process running = start(List.of(), Map.of("ASGER_LOCAL_PORT", String.valueOf(freePort()), "ASGER_CONSUL_URL", "notaurl",
                 "ASGER_CONSUL_CA_FILE", "/no/such/ca.pem"), log);
         try {
-            Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> read(log).contains("Started receive-asg-events"));
+            Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> read(log).contains("asger ready"));
             assertThat(read(log)).doesNotContain("configuration error").doesNotContain("consul-down");
         } finally {
             running.destroy();
             assertThat(running.waitFor(60, TimeUnit.SECONDS)).isTrue();
         }
+    }
+
+    @Test
+    void aManagementPortInUseIsAConfigurationErrorNamingTheSetting() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0)) {
+            Path log = work.resolve("management.log");
+            Process daemon = start(List.of(), Map.of("ASGER_LOCAL_PORT", String.valueOf(freePort()),
+                    "CAMEL_MANAGEMENT_PORT", String.valueOf(taken.getLocalPort())), log);
+            assertThat(daemon.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(daemon.exitValue()).isEqualTo(78);
+            assertThat(read(log)).contains("asger: configuration error: camel.management.port: cannot serve health and metrics on 0.0.0.0:"
+                    + taken.getLocalPort()).contains("CAMEL_MANAGEMENT_PORT").doesNotContain("\tat ");
+        }
+    }
+
+    @Test
+    void oneReadyLineNamesQueueTasksDryRunAndManagementPortAndCamelsListingIsQuiet() throws Exception {
+        int management = freePort();
+        Path log = work.resolve("ready.log");
+        Process daemon = start(List.of(), Map.of("ASGER_LOCAL_PORT", String.valueOf(freePort()),
+                "CAMEL_MANAGEMENT_PORT", String.valueOf(management)), log);
+        try {
+            Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> read(log).contains("asger ready"));
+            String ready = read(log).lines().filter(l -> l.contains("asger ready")).findFirst().orElseThrow();
+            assertThat(ready).contains("queue http://127.0.0.1:").contains("tasks log,").contains("dry run true")
+                    .contains("http://0.0.0.0:" + management + "/observe");
+            // Camel's property summary and route listing are at DEBUG.
+            assertThat(read(log)).doesNotContain("Started receive-asg-events").doesNotContain("camel.main.name");
+            assertThat(read(log).lines().count()).as(read(log)).isLessThan(8);
+        } finally {
+            daemon.destroy();
+            assertThat(daemon.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        }
+    }
+
+    @Test
+    void jsonLogsAreOneObjectPerLineWithTheMessagesIdsAndNoSecret() throws Exception {
+        int port = freePort();
+        Path log = work.resolve("json.log");
+        Process daemon = start(List.of(), Map.of("ASGER_LOCAL_PORT", String.valueOf(port), "ASGER_LOG_FORMAT", "json",
+                "ASGER_CONSUL_TOKEN", "9f1c-secret-token-value"), log);
+        try {
+            Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> read(log).contains("asger ready"));
+            Path event = work.resolve("terminate.json");
+            Files.writeString(event, TestEvents.snsTerminate("i-0123456789abcdef0", "web"));
+            ProcessBuilder send = new ProcessBuilder(JAVA, "-jar", JAR.toString(), "send", event.toString())
+                    .directory(work.toFile()).redirectErrorStream(true);
+            send.environment().put("ASGER_LOCAL_PORT", String.valueOf(port));
+            Process sent = send.start();
+            sent.getInputStream().readAllBytes();
+            assertThat(sent.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> read(log).contains("Finished message"));
+        } finally {
+            daemon.destroy();
+            assertThat(daemon.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        }
+        var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+        List<com.fasterxml.jackson.databind.JsonNode> lines = new ArrayList<>();
+        for (String line : read(log).lines().toList()) {
+            lines.add(mapper.readTree(line));   // every stdout line is one JSON object
+        }
+        assertThat(lines).allSatisfy(l -> assertThat(l.isObject()).isTrue())
+                .allSatisfy(l -> assertThat(l.fieldNames()).toIterable().contains("time", "level", "logger", "message"));
+        var finished = lines.stream().filter(l -> l.path("message").asText().startsWith("Finished message")).findFirst().orElseThrow();
+        assertThat(finished.path("messageId").asText()).isNotBlank();
+        assertThat(finished.path("instanceId").asText()).isEqualTo("i-0123456789abcdef0");
+        assertThat(finished.path("group").asText()).isEqualTo("web");
+        assertThat(finished.path("eventType").asText()).isEqualTo("DOWN");
+        var task = lines.stream().filter(l -> l.path("message").asText().startsWith("down: instance")).findFirst().orElseThrow();
+        assertThat(task.path("task").asText()).isEqualTo("log");
+        assertThat(task.path("messageId").asText()).isEqualTo(finished.path("messageId").asText());
+        assertThat(read(log)).doesNotContain("9f1c-secret-token-value");
+    }
+
+    @Test
+    void textLogsCarryTheSameIds() throws Exception {
+        int port = freePort();
+        Path log = work.resolve("text.log");
+        Process daemon = start(List.of(), Map.of("ASGER_LOCAL_PORT", String.valueOf(port)), log);
+        try {
+            Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> read(log).contains("asger ready"));
+            Path event = work.resolve("launch.json");
+            Files.writeString(event, TestEvents.snsLaunch("i-0123456789abcdef0", "web"));
+            ProcessBuilder send = new ProcessBuilder(JAVA, "-jar", JAR.toString(), "send", event.toString())
+                    .directory(work.toFile()).redirectErrorStream(true);
+            send.environment().put("ASGER_LOCAL_PORT", String.valueOf(port));
+            Process sent = send.start();
+            sent.getInputStream().readAllBytes();
+            assertThat(sent.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> read(log).contains("Finished message"));
+        } finally {
+            daemon.destroy();
+            assertThat(daemon.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        }
+        assertThat(read(log)).containsPattern("message=[0-9a-f-]+ instance=i-0123456789abcdef0 group=web type=UP task=log - up: instance")
+                .containsPattern("message=[0-9a-f-]+ instance=i-0123456789abcdef0 group=web type=UP task=\\S+ - Finished message");
     }
 
     private Process start(List<String> jvmArgs, Map<String, String> env, Path log) throws IOException {
@@ -203,6 +299,8 @@ class JarIT {
         command.addAll(args);
         ProcessBuilder pb = new ProcessBuilder(command).directory(work.toFile()).redirectErrorStream(true)
                 .redirectOutput(log.toFile());
+        // Health and metrics on a port of its own (tests run side by side), unless the test chose one.
+        pb.environment().put("CAMEL_MANAGEMENT_PORT", String.valueOf(freePort()));
         pb.environment().putAll(env);
         return pb.start();
     }

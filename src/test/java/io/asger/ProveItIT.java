@@ -181,7 +181,7 @@ class ProveItIT {
             for (int i = 1; i <= 3; i++) {
                 String logName = "replica-" + i + ".log";
                 Awaitility.await(logName + " started").atMost(Duration.ofSeconds(90))
-                        .until(() -> read(logName).contains("Started receive-asg-events"));
+                        .until(() -> read(logName).contains("asger ready"));
             }
             long start = System.nanoTime();
             send(q.main, bodies);

@@ -2,6 +2,7 @@ package io.asger.aws;
 
 import io.asger.ExchangeProperties;
 import io.asger.errors.Failures;
+import io.asger.ops.GracefulShutdown;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.aws2.sqs.Sqs2Constants;
 import org.apache.camel.spi.ExceptionHandler;
@@ -19,6 +20,13 @@ public class UnfinishedMessageLog implements ExceptionHandler {
 
     private static final Logger LOG = LoggerFactory.getLogger("asger.messages");
     static final String LOGGED = "asgerUnfinishedLogged";
+
+    private final GracefulShutdown shutdown;
+
+    /** @param shutdown while asger stops, an unfinished message is also made visible again at once */
+    public UnfinishedMessageLog(GracefulShutdown shutdown) {
+        this.shutdown = shutdown;
+    }
 
     @Override
     public void handleException(Throwable exception) {
@@ -51,6 +59,11 @@ public class UnfinishedMessageLog implements ExceptionHandler {
             id = exchange.getMessage().getHeader(Sqs2Constants.MESSAGE_ID, String.class);
         }
         Throwable cause = Failures.rootOf(exception == null ? exchange.getException() : exception);
+        if (shutdown != null && shutdown.stopping()) {
+            // Another replica may take it now rather than after the visibility timeout.
+            shutdown.release(exchange, String.valueOf(cause));
+            return;
+        }
         LOG.warn("Message {} not finished, left in SQS to be delivered again: {}", id, cause);
         LOG.debug("Message {} not finished", id, cause);
     }

@@ -20,6 +20,20 @@ record Queues(URI queue, URI dlq, boolean local) {
         return new Queues(core.queueUrl().orElseThrow(), core.dlqUrl().orElseThrow(), false);
     }
 
+    /**
+     * A failure to reach the queue, said plainly when it is the local queue and nothing listens: asger is not running
+     * (local mode's queue lives inside the daemon).
+     */
+    RuntimeException explain(software.amazon.awssdk.core.exception.SdkClientException e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (local && t instanceof java.net.ConnectException) {
+                return new NotRunningException("no asger is running in local mode on " + queue.getAuthority()
+                        + ": start it first (java -jar target/asger.jar, in another terminal), then try again");
+            }
+        }
+        return e;
+    }
+
     SqsClient client() {
         return local ? AwsClients.localSqs(URI.create(queue.getScheme() + "://" + queue.getAuthority())) : AwsClients.sqs(queue, dlq);
     }

@@ -57,6 +57,8 @@ public final class ReplayCommand {
         Queues queues = Queues.from(settings);
         try (SqsClient sqs = queues.client()) {
             return list ? list(sqs, queues, count, out) : move(sqs, queues, count, out);
+        } catch (software.amazon.awssdk.core.exception.SdkClientException e) {
+            throw queues.explain(e);
         }
     }
 

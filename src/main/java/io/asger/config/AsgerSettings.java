@@ -40,6 +40,7 @@ public record AsgerSettings(CoreSettings core, LifecycleSettings lifecycle, Trus
         LifecycleSettings lifecycle = LifecycleSettings.read(s);
         TrustSettings trust = TrustSettings.read(s);
         ReconcileSettings reconcile = ReconcileSettings.read(s);
+        OperationsSettings.from(s);
         Map<String, Object> tasks = new LinkedHashMap<>();
         for (String task : core.tasks()) {
             Function<Settings, Object> reader = TASK_SETTINGS.get(task);

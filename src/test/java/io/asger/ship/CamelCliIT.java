@@ -71,10 +71,14 @@ class CamelCliIT {
                 .redirectErrorStream(true).redirectOutput(output.toFile());
         pb.environment().put("ASGER_LOCAL_PORT", String.valueOf(port));
         pb.environment().put("ASGER_POLL_WAIT_SECONDS", "1");
+        // Health and metrics on a port of its own: tests run side by side.
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+            pb.environment().put("CAMEL_MANAGEMENT_PORT", String.valueOf(free.getLocalPort()));
+        }
         Process jar = pb.start();
         try {
             Awaitility.await("asger started").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200))
-                    .until(() -> read(output).contains("(asger) started in") || !jar.isAlive());
+                    .until(() -> read(output).contains("asger ready") || !jar.isAlive());
             assertThat(jar.isAlive()).as(read(output)).isTrue();
             assertSeenByCamelStatusCommands(jar.pid());
         } finally {
