@@ -43,8 +43,9 @@ public final class TaskRoutes implements AutoCloseable {
         }
         props.putAll(properties);
         props.put("asger.tasks", task);
-        AsgerSettings.read(new Settings(name -> java.util.Optional.ofNullable(props.getProperty(name))));
         context.getPropertiesComponent().setInitialProperties(props);
+        // Read as start-up reads them: placeholders in values ({{env:CAMEL_MANAGEMENT_PORT:9876}}) resolved.
+        AsgerSettings.read(new Settings(context.getPropertiesComponent()::resolveProperty));
         // What application.properties does for Camel Main: no retries inside Apache HttpClient.
         context.getComponent("http", HttpComponent.class).setHttpClientConfigurer(new NoHttpClientRetries());
         context.getComponent("https", HttpComponent.class).setHttpClientConfigurer(new NoHttpClientRetries());
