@@ -43,9 +43,14 @@ public final class TaskRoutes implements AutoCloseable {
         }
         props.putAll(properties);
         props.put("asger.tasks", task);
+        // Read as start-up reads them, placeholders in values ({{env:CAMEL_MANAGEMENT_PORT:9876}}) resolved, by a
+        // properties component of its own (as AsgerProperties does), not the one of the context under test.
+        try (DefaultCamelContext reader = new DefaultCamelContext(false)) {
+            reader.getPropertiesComponent().setInitialProperties(props);
+            reader.build();
+            AsgerSettings.read(new Settings(reader.getPropertiesComponent()::resolveProperty));
+        }
         context.getPropertiesComponent().setInitialProperties(props);
-        // Read as start-up reads them: placeholders in values ({{env:CAMEL_MANAGEMENT_PORT:9876}}) resolved.
-        AsgerSettings.read(new Settings(context.getPropertiesComponent()::resolveProperty));
         // What application.properties does for Camel Main: no retries inside Apache HttpClient.
         context.getComponent("http", HttpComponent.class).setHttpClientConfigurer(new NoHttpClientRetries());
         context.getComponent("https", HttpComponent.class).setHttpClientConfigurer(new NoHttpClientRetries());
