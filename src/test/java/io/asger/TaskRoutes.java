@@ -51,6 +51,9 @@ public final class TaskRoutes implements AutoCloseable {
             AsgerSettings.read(new Settings(reader.getPropertiesComponent()::resolveProperty));
         }
         context.getPropertiesComponent().setInitialProperties(props);
+        // camel-console is on the classpath (for camel ps): its registry iterates consoles while they are still being
+        // added at start (ConcurrentModificationException, seen twice); a task-route test needs no dev console.
+        context.setDevConsole(false);
         // What application.properties does for Camel Main: no retries inside Apache HttpClient.
         context.getComponent("http", HttpComponent.class).setHttpClientConfigurer(new NoHttpClientRetries());
         context.getComponent("https", HttpComponent.class).setHttpClientConfigurer(new NoHttpClientRetries());
