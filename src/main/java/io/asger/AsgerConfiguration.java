@@ -209,7 +209,8 @@ public class AsgerConfiguration implements CamelConfiguration {
         registry.bind("queueReceiveFailures", new QueueReceiveFailures());
         registry.bind("unfinishedMessageLog", new UnfinishedMessageLog(shutdown));
 
-        registry.bind("asgEventNormalizer", new AsgEventNormalizer(settings.text(CoreSettings.GROUPS, "")));
+        registry.bind("asgEventNormalizer", new AsgEventNormalizer(settings.text(CoreSettings.GROUPS, ""),
+                settings.text(CoreSettings.FORMATS, AsgEventNormalizer.AUTOSCALING)));
         registry.bind("failures", new Failures());
         registry.bind("failureRecorder", new FailureRecorder());
         registry.bind("deadLetterAttributes", new DeadLetterAttributes());

@@ -50,7 +50,12 @@ class ExampleEventsTest {
             Map.entry("eventbridge-lifecycle-terminate.json", EventType.DOWN),
             Map.entry("eventbridge-lifecycle-launch.json", EventType.UP),
             Map.entry("sns-subscription-confirmation.json", EventType.IGNORED),
-            Map.entry("reconcile.json", EventType.DOWN));
+            Map.entry("reconcile.json", EventType.DOWN),
+            Map.entry("ec2-state-change-terminated.json", EventType.DOWN),
+            Map.entry("ec2-state-change-running.json", EventType.UP));
+
+    /** The examples that name no group (the instance need not be in one). */
+    static final Set<String> GROUPLESS = Set.of("ec2-state-change-terminated.json", "ec2-state-change-running.json");
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -79,7 +84,9 @@ class ExampleEventsTest {
         String body = Files.readString(EXAMPLES.resolve(file), StandardCharsets.UTF_8);
         String messageId = "example-" + file;
 
-        AsgEvent event = new AsgEventNormalizer().normalize(body, messageId);
+        // Every format enabled (asger.formats), so the opt-in ones are read too.
+        AsgEvent event = new AsgEventNormalizer("", String.join(",", AsgEventNormalizer.FORMAT_NAMES))
+                .normalize(body, messageId);
 
         assertThat(event.getType()).isEqualTo(expected);
         assertThat(event.getMessageId()).isEqualTo(messageId);
@@ -88,7 +95,7 @@ class ExampleEventsTest {
             assertThat(event.getInstanceId()).matches("i-[0-9a-f]{17}");
         }
         if (expected != EventType.IGNORED) {
-            assertThat(event.getGroupName()).isEqualTo("web-prod-asg");
+            assertThat(event.getGroupName()).isEqualTo(GROUPLESS.contains(file) ? null : "web-prod-asg");
             assertThat(event.getAccount()).isEqualTo("123456789012");
             assertThat(event.getTime()).isNotNull();
         } else {

@@ -83,6 +83,17 @@ public final class TestEvents {
         return n.toString();
     }
 
+    /** An EventBridge "EC2 Instance State-change Notification" from aws.ec2, as a rule on the default bus sends it. */
+    public static String ec2StateChange(String instanceId, String state) {
+        ObjectNode n = JSON.createObjectNode()
+                .put("version", "0").put("id", UUID.randomUUID().toString())
+                .put("detail-type", "EC2 Instance State-change Notification").put("source", "aws.ec2")
+                .put("account", ACCOUNT).put("time", "2026-11-25T10:00:00Z").put("region", REGION);
+        n.putArray("resources").add("arn:aws:ec2:" + REGION + ":" + ACCOUNT + ":instance/" + instanceId);
+        n.putObject("detail").put("instance-id", instanceId).put("state", state);
+        return n.toString();
+    }
+
     /** The test notification a lifecycle hook sends straight to SQS when it is created. */
     public static String lifecycleTestNotification(String group) {
         return JSON.createObjectNode()

@@ -12,6 +12,7 @@ public final class InstanceFacts {
     private final String publicIp;
     private final String addressKind;
     private final String region;
+    private final String groupName;
 
     /** @param addressKind which address the record gets: "private" or "public" */
     public InstanceFacts(String instanceId, String state, String privateIp, String publicIp, String addressKind) {
@@ -21,6 +22,13 @@ public final class InstanceFacts {
     /** @param region the region EC2 was asked in (null when not known) */
     public InstanceFacts(String instanceId, String state, String privateIp, String publicIp, String addressKind,
             String region) {
+        this(instanceId, state, privateIp, publicIp, addressKind, region, null);
+    }
+
+    /** @param groupName the Auto Scaling group EC2 tags the instance with (aws:autoscaling:groupName); null: none */
+    public InstanceFacts(String instanceId, String state, String privateIp, String publicIp, String addressKind,
+            String region, String groupName) {
+        this.groupName = groupName;
         this.region = region;
         this.instanceId = instanceId;
         this.state = state;
@@ -45,6 +53,14 @@ public final class InstanceFacts {
     /** The region the instance was looked up in; null when not known. */
     public String getRegion() {
         return region;
+    }
+
+    /**
+     * The Auto Scaling group the instance belongs to by its {@code aws:autoscaling:groupName} tag; null when it is in
+     * none (or EC2 no longer knows it).
+     */
+    public String getGroupName() {
+        return groupName;
     }
 
     public String getPrivateIp() {

@@ -48,8 +48,10 @@ public final class InstanceLookup implements AutoCloseable {
     }
 
     private InstanceFacts facts(Instance i, String region) {
+        String group = i.tags().stream().filter(t -> InstanceStates.GROUP_TAG.equals(t.key())).map(t -> t.value())
+                .findFirst().orElse(null);
         return new InstanceFacts(i.instanceId(), i.state() == null ? null : i.state().nameAsString(),
-                i.privateIpAddress(), i.publicIpAddress(), address, region);
+                i.privateIpAddress(), i.publicIpAddress(), address, region, group);
     }
 
     private static String regionOf(Ec2Client client) {

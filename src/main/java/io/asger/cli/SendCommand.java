@@ -44,7 +44,8 @@ public final class SendCommand {
         if (files.isEmpty()) {
             throw new UsageException("send needs at least one event file, e.g. examples/events/terminate-sns.json");
         }
-        AsgEventNormalizer normalizer = new AsgEventNormalizer(settings.text(CoreSettings.GROUPS, ""));
+        AsgEventNormalizer normalizer = new AsgEventNormalizer(settings.text(CoreSettings.GROUPS, ""),
+                settings.text(CoreSettings.FORMATS, AsgEventNormalizer.AUTOSCALING));
         List<String> bodies = new ArrayList<>();
         List<String> descriptions = new ArrayList<>();
         for (String file : files) {

@@ -24,6 +24,7 @@ public record CoreSettings(Optional<URI> queueUrl, Optional<URI> dlqUrl, List<St
     public static final String POLL_WAIT = "asger.poll-wait-seconds";
     public static final String VISIBILITY_TIMEOUT = "asger.visibility-timeout-seconds";
     public static final String GROUPS = "asger.groups";
+    public static final String FORMATS = "asger.formats";
     public static final String LOCAL_PORT = "asger.local.port";
     public static final String ROUTES_DIR = "asger.routes-dir";
     public static final String MAX_REDELIVERIES = "asger.retry.max-redeliveries";
@@ -70,6 +71,11 @@ public record CoreSettings(Optional<URI> queueUrl, Optional<URI> dlqUrl, List<St
             new AsgEventNormalizer(s.text(GROUPS, ""));
         } catch (IllegalArgumentException e) {
             s.problem(GROUPS, e.getMessage().replaceFirst("^asger.groups: ", ""));
+        }
+        try {
+            AsgEventNormalizer.parseFormats(s.text(FORMATS, AsgEventNormalizer.AUTOSCALING));
+        } catch (IllegalArgumentException e) {
+            s.problem(FORMATS, e.getMessage().replaceFirst("^asger.formats: ", ""));
         }
         String routesDir = s.text(ROUTES_DIR, DEFAULT_ROUTES_DIR);
         if (!routesDir.equals(DEFAULT_ROUTES_DIR) && !Files.isDirectory(Path.of(routesDir))) {

@@ -61,13 +61,20 @@ public final class AsgEvent {
     }
 
     public EventType getType() { return type; }
-    /** Which supported body this came from, e.g. {@code sns-notification}, {@code eventbridge-lifecycle}. */
+    /**
+     * Which supported body this came from: an asger.formats name ({@code notification}, {@code lifecycle},
+     * {@code eventbridge}, {@code eventbridge-lifecycle}, {@code ec2-state-change}) or {@code reconcile}, prefixed
+     * {@code sns-} when it came in an SNS envelope; {@code sns} for an SNS subscription message.
+     */
     public String getFormat() { return format; }
     /** The SQS message id. */
     public String getMessageId() { return messageId; }
     /** Validated: {@code i-} followed by 8 or 17 lowercase hex digits; may be null only for failure and test events. */
     public String getInstanceId() { return instanceId; }
+    /** Null when the event names no group: an EC2 state change (the instance need not be in one), some reconcile events. */
     public String getGroupName() { return groupName; }
+    /** For log lines: {@code in group NAME}, or {@code in no group named by the event}. */
+    public String getInGroup() { return groupName == null ? "in no group named by the event" : "in group " + groupName; }
     public String getAccount() { return account; }
     public String getRegion() { return region; }
     public Instant getTime() { return time; }

@@ -22,8 +22,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * Turns any supported SQS body into one {@link AsgEvent}: an SNS envelope (or raw delivery) around an Auto Scaling
- * notification or a lifecycle hook message, a lifecycle hook message sent straight to SQS, or an EventBridge event
- * from {@code aws.autoscaling}. Everything it returns has been validated; anything it cannot accept raises an
+ * notification or a lifecycle hook message, a lifecycle hook message sent straight to SQS, an EventBridge event
+ * from {@code aws.autoscaling}, or (when asger.formats enables it) an EventBridge "EC2 Instance State-change
+ * Notification" from {@code aws.ec2}. Everything it returns has been validated; anything it cannot accept raises an
  * {@link InvalidMessageException} naming the field and the SQS message id.
  */
 public class AsgEventNormalizer {
@@ -59,6 +60,40 @@ public class AsgEventNormalizer {
             "EC2 Instance-launch Lifecycle Action", EventType.UP,
             "EC2 Instance-terminate Lifecycle Action", EventType.DOWN);
 
+    /** The EventBridge detail-type of an EC2 state change (source {@code aws.ec2}). */
+    static final String EC2_STATE_CHANGE = "EC2 Instance State-change Notification";
+
+    /**
+     * EC2 states of a state-change event. Only {@code terminated} is DOWN: every termination also passes through
+     * {@code shutting-down} moments before, and acting on both would run each down chain twice.
+     */
+    private static final Map<String, EventType> EC2_STATES = Map.of(
+            "running", EventType.UP,
+            "terminated", EventType.DOWN,
+            "pending", EventType.IGNORED,
+            "shutting-down", EventType.IGNORED,
+            "stopping", EventType.IGNORED,
+            "stopped", EventType.IGNORED);
+
+    private static final Map<String, String> EC2_IGNORED_STATES = Map.of(
+            "pending", "not running yet (asger acts on its running event)",
+            "shutting-down", "not terminated yet (asger acts on its terminated event)",
+            "stopping", "not terminated (a stopped instance may start again)",
+            "stopped", "not terminated (a stopped instance may start again)");
+
+    /** asger.formats names, as AsgEvent.getFormat() gives them without an {@code sns-} prefix. */
+    public static final String NOTIFICATION = "notification";
+    public static final String LIFECYCLE = "lifecycle";
+    public static final String EVENTBRIDGE = "eventbridge";
+    public static final String EVENTBRIDGE_LIFECYCLE = "eventbridge-lifecycle";
+    public static final String EC2_STATE_CHANGE_FORMAT = "ec2-state-change";
+    /** asger.formats: the word for every Auto Scaling format, the default. */
+    public static final String AUTOSCALING = "autoscaling";
+    public static final List<String> AUTOSCALING_FORMATS = List.of(NOTIFICATION, LIFECYCLE, EVENTBRIDGE, EVENTBRIDGE_LIFECYCLE);
+    /** Every name asger.formats takes. */
+    public static final List<String> FORMAT_NAMES = List.of(AUTOSCALING, NOTIFICATION, LIFECYCLE, EVENTBRIDGE,
+            EVENTBRIDGE_LIFECYCLE, EC2_STATE_CHANGE_FORMAT);
+
     /** {@code Origin} of a reconcile event (io.asger.reconcile.ReconcileEvent.ORIGIN). */
     static final String RECONCILE_ORIGIN = "asger-reconcile";
 
@@ -67,18 +102,30 @@ public class AsgEventNormalizer {
     private final ObjectMapper mapper;
     private final Predicate<String> groupFilter;
     private final String groupFilterText;
+    private final Set<String> formats;
+    private final String formatsText;
 
+    /** All groups, the Auto Scaling formats (asger.formats' default). */
     public AsgEventNormalizer() {
         this("");
     }
 
-    /**
-     * @param groups {@code asger.groups}: empty for all groups, else a comma list of group names, where an entry
-     *               written {@code /regex/} matches names by regular expression (whole name).
-     */
+    /** The Auto Scaling formats (asger.formats' default). */
     public AsgEventNormalizer(String groups) {
+        this(groups, AUTOSCALING);
+    }
+
+    /**
+     * @param groups  {@code asger.groups}: empty for all groups, else a comma list of group names, where an entry
+     *                written {@code /regex/} matches names by regular expression (whole name).
+     * @param formats {@code asger.formats}: a comma list of {@link #FORMAT_NAMES}; empty means {@value #AUTOSCALING}
+     * @throws IllegalArgumentException naming asger.groups or asger.formats
+     */
+    public AsgEventNormalizer(String groups, String formats) {
         this.groupFilterText = groups == null ? "" : groups.trim();
         this.groupFilter = parseGroupFilter(groupFilterText);
+        this.formats = parseFormats(formats);
+        this.formatsText = formats == null || formats.isBlank() ? AUTOSCALING : formats.trim();
         JsonFactory factory = JsonFactory.builder()
                 // Two EC2InstanceId keys in one message would let a sender show one id to a log reader and
                 // another to a task: refuse duplicates outright.
@@ -91,6 +138,32 @@ public class AsgEventNormalizer {
                 .build();
         // "{...valid event...} anything" must not pass as the valid event: refuse content after the object.
         this.mapper = new ObjectMapper(factory).enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    }
+
+    /**
+     * The formats {@code asger.formats} enables: {@value #AUTOSCALING} stands for {@link #AUTOSCALING_FORMATS};
+     * empty means {@value #AUTOSCALING}.
+     *
+     * @throws IllegalArgumentException for a name that is not one of {@link #FORMAT_NAMES}
+     */
+    public static Set<String> parseFormats(String formats) {
+        Set<String> enabled = new java.util.LinkedHashSet<>();
+        for (String raw : (formats == null ? "" : formats).split(",")) {
+            String name = raw.trim().toLowerCase(Locale.ROOT);
+            if (name.isEmpty()) {
+                continue;
+            }
+            if (!FORMAT_NAMES.contains(name)) {
+                throw new IllegalArgumentException("asger.formats: '" + raw.trim() + "' is not a format; valid: "
+                        + String.join(", ", FORMAT_NAMES));
+            }
+            if (name.equals(AUTOSCALING)) {
+                enabled.addAll(AUTOSCALING_FORMATS);
+            } else {
+                enabled.add(name);
+            }
+        }
+        return enabled.isEmpty() ? Set.copyOf(AUTOSCALING_FORMATS) : Set.copyOf(enabled);
     }
 
     static Predicate<String> parseGroupFilter(String groups) {
@@ -194,8 +267,10 @@ public class AsgEventNormalizer {
         if (event.getType() == EventType.IGNORED && !event.isIntoWarmPool() || event.getType() == EventType.TEST) {
             return event;
         }
-        // A ghost whose group nobody knows any more (EC2 forgot the instance) cannot be filtered by group.
-        if (event.getGroupName() == null && event.getFormat() != null && event.getFormat().endsWith("reconcile")) {
+        // A ghost whose group nobody knows any more (EC2 forgot the instance) cannot be filtered by group, nor can an
+        // EC2 state change, which names none (enabling ec2-state-change is the operator's choice of every instance).
+        if (event.getGroupName() == null && event.getFormat() != null
+                && (event.getFormat().endsWith("reconcile") || event.getFormat().endsWith(EC2_STATE_CHANGE_FORMAT))) {
             return event;
         }
         if (!groupFilter.test(event.getGroupName())) {
@@ -258,14 +333,32 @@ public class AsgEventNormalizer {
 
     private AsgEvent fromPayload(JsonNode node, String id, String prefix, String envelopeRegion, String envelopeAccount) {
         if (node.has("detail-type") || node.has("source") && node.has("detail")) {
+            String source = text(node, "source", id, true);
+            String detailType = text(node, "detail-type", id, true);
+            if ("aws.ec2".equals(source) && EC2_STATE_CHANGE.equals(detailType)) {
+                return enabled(EC2_STATE_CHANGE_FORMAT) ? fromEc2StateChange(node, id, prefix)
+                        : notEnabled(EC2_STATE_CHANGE_FORMAT, prefix, id);
+            }
+            if ("aws.autoscaling".equals(source)) {
+                String family = detailType.endsWith("Lifecycle Action") ? EVENTBRIDGE_LIFECYCLE : EVENTBRIDGE;
+                if (!enabled(family)) {
+                    return notEnabled(family, prefix, id);
+                }
+            }
             JsonNode detail = node.get("detail");
             return warmPoolAware(fromEventBridge(node, id, prefix), detail != null && detail.isObject() ? detail : null,
                     id, "detail.");
         }
         if (node.has("LifecycleTransition")) {
+            if (!enabled(LIFECYCLE)) {
+                return notEnabled(LIFECYCLE, prefix, id);
+            }
             return warmPoolAware(fromLifecycle(node, id, prefix, envelopeRegion), node, id, "");
         }
         if (node.has("Event")) {
+            if (!enabled(NOTIFICATION)) {
+                return notEnabled(NOTIFICATION, prefix, id);
+            }
             return warmPoolAware(fromNotification(node, id, prefix, envelopeRegion), node, id, "");
         }
         if (RECONCILE_ORIGIN.equals(text(node, "Origin", id, false))) {
@@ -274,6 +367,47 @@ public class AsgEventNormalizer {
         throw new InvalidMessageException(id, null, "is not a supported format: expected an SNS envelope, an Auto Scaling "
                 + "notification (Event), a lifecycle hook message (LifecycleTransition), an EventBridge event (detail-type) "
                 + "or a reconcile event (Origin " + RECONCILE_ORIGIN + ")");
+    }
+
+    private boolean enabled(String format) {
+        return formats.contains(format);
+    }
+
+    /**
+     * A body in a format asger.formats leaves out: acknowledged and not acted on, before it is validated further
+     * (the operator chose not to take such events; they are not broken messages for the DLQ).
+     */
+    private AsgEvent notEnabled(String format, String prefix, String id) {
+        return AsgEvent.builder(EventType.IGNORED).format(prefix + format).messageId(id)
+                .reason("format '" + format + "' is not in asger.formats (" + formatsText + ")").build();
+    }
+
+    /**
+     * An EventBridge "EC2 Instance State-change Notification": {@code running} is UP, {@code terminated} DOWN, every
+     * other state IGNORED with the reason. It names no group: the instance need not be in one.
+     */
+    private AsgEvent fromEc2StateChange(JsonNode n, String id, String prefix) {
+        JsonNode detail = n.get("detail");
+        if (detail == null || !detail.isObject()) {
+            throw new InvalidMessageException(id, "detail", detail == null ? "is missing" : "is not a JSON object");
+        }
+        String state = text(detail, "state", id, true, "detail.state");
+        EventType type = EC2_STATES.get(state);
+        String format = prefix + EC2_STATE_CHANGE_FORMAT;
+        if (type == null) {
+            return AsgEvent.builder(EventType.IGNORED).format(format).messageId(id)
+                    .reason("unknown EC2 instance state " + quote(state)).build();
+        }
+        String instanceId = instance(detail, "instance-id", id, EventType.DOWN, "detail.instance-id");
+        AsgEvent.Builder b = AsgEvent.builder(type).format(format).messageId(id)
+                .account(account(n, "account", id))
+                .region(region(text(n, "region", id, false), "region", id))
+                .time(time(n, "time", id))
+                .instanceId(instanceId);
+        if (type == EventType.IGNORED) {
+            b.reason("EC2 instance " + instanceId + " is " + state + ": " + EC2_IGNORED_STATES.get(state));
+        }
+        return b.build();
     }
 
     private AsgEvent fromNotification(JsonNode n, String id, String prefix, String envelopeRegion) {

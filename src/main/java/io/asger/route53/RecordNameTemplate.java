@@ -44,6 +44,11 @@ public final class RecordNameTemplate {
         return new RecordNameTemplate(template.trim());
     }
 
+    /** Whether the template has the placeholder {@code {name}}. */
+    public boolean uses(String placeholder) {
+        return template.contains("{" + placeholder + "}");
+    }
+
     /**
      * The name for one instance, or empty when the template needs a value the instance does not have (an IP of an
      * instance that is gone).

@@ -45,10 +45,22 @@ public final class RecordNamer implements AutoCloseable {
         this.clock = clock;
     }
 
-    /** The name, or null when it depends on an address the instance no longer has. */
+    /**
+     * The name, or null when it depends on an address the instance no longer has. An event that names no group (an
+     * EC2 state change) takes the group EC2 tags the instance with, so that both events of an instance in a group
+     * give one name.
+     *
+     * @throws InvalidRecordName when the template needs {@code {groupName}} and the instance is in no group
+     */
     public String nameFor(String groupName, InstanceFacts instance) {
-        return templateFor(groupName)
-                .render(instance.getInstanceId(), groupName, instance.getPrivateIp(), instance.getPublicIp())
+        String group = groupName == null || groupName.isEmpty() ? instance.getGroupName() : groupName;
+        RecordNameTemplate template = templateFor(group);
+        if ((group == null || group.isEmpty()) && template.uses("groupName")) {
+            throw new InvalidRecordName("record name template '" + template + "' needs {groupName}, but instance "
+                    + instance.getInstanceId() + " is in no Auto Scaling group (an ec2-state-change event names none): "
+                    + "use a template without {groupName} in asger.route53.record-name");
+        }
+        return template.render(instance.getInstanceId(), group, instance.getPrivateIp(), instance.getPublicIp())
                 .orElse(null);
     }
 

@@ -57,7 +57,7 @@ public class Webhook {
     public String payload(AsgEvent event) throws JsonProcessingException {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("text", "asger: " + event.getType() + " " + (event.getInstanceId() == null ? "(no instance)" : event.getInstanceId())
-                + " in group " + event.getGroupName());
+                + " " + event.getInGroup());
         json.put("type", event.getType().name());
         json.put("direction", event.getDirection());
         json.put("instanceId", event.getInstanceId());

@@ -80,6 +80,17 @@ class CoreSettingsTest {
     }
 
     @Test
+    void formatsAreCheckedNamingTheValidOnes() {
+        read(Map.of("asger.formats", "autoscaling,ec2-state-change"));
+        read(Map.of("asger.formats", "eventbridge, eventbridge-lifecycle"));
+        assertThatThrownBy(() -> read(Map.of("asger.formats", "autoscaling,ec2-state")))
+                .isInstanceOf(InvalidSettingException.class)
+                .hasMessageStartingWith("asger.formats: 'ec2-state' is not a format; valid: autoscaling, notification, "
+                        + "lifecycle, eventbridge, eventbridge-lifecycle, ec2-state-change")
+                .hasMessageContaining("ASGER_FORMATS");
+    }
+
+    @Test
     void environmentNamesFollowCamel() {
         assertThat(Settings.envName("asger.retry.max-delay-ms")).isEqualTo("ASGER_RETRY_MAX_DELAY_MS");
     }

@@ -412,11 +412,17 @@ class AsgEventNormalizerTest {
                         with("eventbridge-launch.json",
                                 n -> n.put("detail-type", "EC2 Auto Scaling Instance Refresh Started")),
                         "EC2 Auto Scaling Instance Refresh Started"),
-                Arguments.of("EventBridge from EC2",
+                Arguments.of("EC2 state change, its format not in asger.formats (the default)",
                         with("eventbridge-terminate.json", n -> {
                             n.put("source", "aws.ec2");
                             n.put("detail-type", "EC2 Instance State-change Notification");
                             n.putObject("detail").put("instance-id", "i-0c1e3a5b7d9f02468").put("state", "terminated");
+                        }),
+                        "'ec2-state-change' is not in asger.formats"),
+                Arguments.of("Other EventBridge from EC2",
+                        with("eventbridge-terminate.json", n -> {
+                            n.put("source", "aws.ec2");
+                            n.put("detail-type", "EC2 Spot Instance Interruption Warning");
                         }),
                         "aws.ec2"),
                 Arguments.of("EventBridge from a custom source, through SNS",
@@ -523,6 +529,174 @@ class AsgEventNormalizerTest {
             assertThat(AsgEventNormalizer.parseGroupFilter("/web/").test("web-prod-asg")).isFalse();
             assertThat(AsgEventNormalizer.parseGroupFilter("/web.*/").test("web-prod-asg")).isTrue();
             assertThat(AsgEventNormalizer.parseGroupFilter("web-prod-asg").test(null)).isFalse();
+        }
+    }
+
+    // --- EC2 state changes and asger.formats ---
+
+    @Nested
+    class Ec2StateChanges {
+
+        static final String TERMINATED = "ec2-state-change-terminated.json";
+        static final String RUNNING = "ec2-state-change-running.json";
+        static final String INSTANCE = "i-0123456789abcdef0";
+
+        private final AsgEventNormalizer withEc2 = new AsgEventNormalizer("", "autoscaling,ec2-state-change");
+
+        private AsgEvent normalizeEc2(String body) {
+            return withEc2.normalize(body, ID);
+        }
+
+        private String inState(String state) {
+            return withDetail(TERMINATED, d -> d.put("state", state));
+        }
+
+        @Test
+        void terminatedIsDownWithNoGroupAndTheEventsOwnAccountRegionAndTime() {
+            AsgEvent e = normalizeEc2(read(TERMINATED));
+            assertThat(e.getType()).isEqualTo(EventType.DOWN);
+            assertThat(e.getFormat()).isEqualTo("ec2-state-change");
+            assertThat(e.getInstanceId()).isEqualTo(INSTANCE);
+            assertThat(e.getGroupName()).isNull();
+            assertThat(e.getAccount()).isEqualTo(ACCOUNT);
+            assertThat(e.getRegion()).isEqualTo(REGION);
+            assertThat(e.getTime()).isEqualTo(Instant.parse("2026-11-25T10:00:00Z"));
+            assertThat(e.isLifecycleAction()).isFalse();
+            assertThat(e.getReason()).isNull();
+        }
+
+        @Test
+        void runningIsUp() {
+            AsgEvent e = normalizeEc2(read(RUNNING));
+            assertThat(e.getType()).isEqualTo(EventType.UP);
+            assertThat(e.getInstanceId()).isEqualTo(INSTANCE);
+            assertThat(e.getGroupName()).isNull();
+            assertThat(e.getTime()).isEqualTo(Instant.parse("2026-11-25T09:55:00Z"));
+        }
+
+        @Test
+        void throughSnsTooWithTheEventsRegionNotTheTopics() {
+            String body = inSns(with(TERMINATED, n -> n.put("region", "eu-west-1").put("account", "210987654321")));
+            AsgEvent e = normalizeEc2(body);
+            assertThat(e.getType()).isEqualTo(EventType.DOWN);
+            assertThat(e.getFormat()).isEqualTo("sns-ec2-state-change");
+            assertThat(e.getRegion()).isEqualTo("eu-west-1");
+            assertThat(e.getAccount()).isEqualTo("210987654321");
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"pending", "shutting-down", "stopping", "stopped"})
+        void otherStatesAreIgnoredWithAReasonNamingTheState(String state) {
+            AsgEvent e = normalizeEc2(inState(state));
+            assertThat(e.getType()).isEqualTo(EventType.IGNORED);
+            assertThat(e.getFormat()).isEqualTo("ec2-state-change");
+            assertThat(e.getInstanceId()).isEqualTo(INSTANCE);
+            assertThat(e.getReason()).startsWith("EC2 instance " + INSTANCE + " is " + state + ": ");
+        }
+
+        @Test
+        void anUnknownStateIsIgnoredQuoted() {
+            AsgEvent e = normalizeEc2(inState("hibernating\nINFO forged"));
+            assertThat(e.getType()).isEqualTo(EventType.IGNORED);
+            assertThat(e.getReason()).startsWith("unknown EC2 instance state 'hibernating").doesNotContain("\n");
+        }
+
+        @Test
+        void badFieldsAreRejectedNamingThem() {
+            assertThatThrownBy(() -> normalizeEc2(withDetail(TERMINATED, d -> d.put("instance-id", "i-../x"))))
+                    .isInstanceOfSatisfying(InvalidMessageException.class,
+                            e -> assertThat(e.getField()).isEqualTo("detail.instance-id"));
+            assertThatThrownBy(() -> normalizeEc2(withDetail(TERMINATED, d -> d.remove("instance-id"))))
+                    .isInstanceOfSatisfying(InvalidMessageException.class,
+                            e -> assertThat(e.getField()).isEqualTo("detail.instance-id"));
+            assertThatThrownBy(() -> normalizeEc2(withDetail(TERMINATED, d -> d.remove("state"))))
+                    .isInstanceOfSatisfying(InvalidMessageException.class,
+                            e -> assertThat(e.getField()).isEqualTo("detail.state"));
+            assertThatThrownBy(() -> normalizeEc2(withDetail(TERMINATED, d -> d.put("state", 16))))
+                    .isInstanceOfSatisfying(InvalidMessageException.class,
+                            e -> assertThat(e.getField()).isEqualTo("detail.state"));
+            assertThatThrownBy(() -> normalizeEc2(with(TERMINATED, n -> n.put("region", "mars"))))
+                    .isInstanceOfSatisfying(InvalidMessageException.class,
+                            e -> assertThat(e.getField()).isEqualTo("region"));
+            assertThatThrownBy(() -> normalizeEc2(with(TERMINATED, n -> n.put("account", "1234"))))
+                    .isInstanceOfSatisfying(InvalidMessageException.class,
+                            e -> assertThat(e.getField()).isEqualTo("account"));
+            assertThatThrownBy(() -> normalizeEc2(with(TERMINATED, n -> n.put("time", "yesterday"))))
+                    .isInstanceOfSatisfying(InvalidMessageException.class,
+                            e -> assertThat(e.getField()).isEqualTo("time"));
+            assertThatThrownBy(() -> normalizeEc2(with(TERMINATED, n -> n.put("detail", "terminated"))))
+                    .isInstanceOfSatisfying(InvalidMessageException.class,
+                            e -> assertThat(e.getField()).isEqualTo("detail"));
+        }
+
+        @Test
+        void asgerGroupsCannotJudgeAnEventThatNamesNoGroup() {
+            AsgEvent e = new AsgEventNormalizer("web-prod-asg", "ec2-state-change").normalize(read(TERMINATED), ID);
+            assertThat(e.getType()).isEqualTo(EventType.DOWN);
+        }
+
+        @Test
+        void byDefaultTheFormatIsNotEnabledAndIsIgnoredNamingAsgerFormats() {
+            for (String body : new String[] {read(TERMINATED), inSns(read(RUNNING)),
+                    withDetail(TERMINATED, d -> d.put("instance-id", "not validated: the format is off"))}) {
+                AsgEvent e = normalizer.normalize(body, ID);
+                assertThat(e.getType()).isEqualTo(EventType.IGNORED);
+                assertThat(e.getReason()).isEqualTo("format 'ec2-state-change' is not in asger.formats (autoscaling)");
+            }
+        }
+
+        @Test
+        void otherEc2EventsStayIgnoredAsBefore() {
+            AsgEvent e = normalizeEc2(with(TERMINATED, n -> n.put("detail-type", "EC2 Spot Instance Interruption Warning")));
+            assertThat(e.getType()).isEqualTo(EventType.IGNORED);
+            assertThat(e.getReason()).contains("aws.ec2", "not aws.autoscaling");
+        }
+    }
+
+    @Nested
+    class Formats {
+
+        @Test
+        void autoscalingAndEmptyMeanEveryAutoScalingFormat() {
+            assertThat(AsgEventNormalizer.parseFormats("autoscaling"))
+                    .containsExactlyInAnyOrder("notification", "lifecycle", "eventbridge", "eventbridge-lifecycle");
+            assertThat(AsgEventNormalizer.parseFormats(" ")).isEqualTo(AsgEventNormalizer.parseFormats("autoscaling"));
+            assertThat(AsgEventNormalizer.parseFormats("Autoscaling, EC2-State-Change"))
+                    .contains("notification", "ec2-state-change").hasSize(5);
+        }
+
+        @Test
+        void anUnknownNameIsRefusedNamingTheValidOnes() {
+            assertThatThrownBy(() -> AsgEventNormalizer.parseFormats("autoscaling,ec2"))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("asger.formats: 'ec2' is not a format; valid: autoscaling, notification, lifecycle, "
+                            + "eventbridge, eventbridge-lifecycle, ec2-state-change");
+        }
+
+        @Test
+        void eachAutoScalingFormatCanBeLeftOut() {
+            AsgEventNormalizer onlyEventBridge = new AsgEventNormalizer("", "eventbridge");
+            assertThat(onlyEventBridge.normalize(read("eventbridge-terminate.json"), ID).getType()).isEqualTo(EventType.DOWN);
+            for (String[] off : new String[][] {{"terminate-sns.json", "sns-notification", "notification"},
+                    {"terminate-raw.json", "notification", "notification"},
+                    {"test-notification-sns.json", "sns-notification", "notification"},
+                    {"lifecycle-terminating-sqs.json", "lifecycle", "lifecycle"},
+                    {"lifecycle-launching-sns.json", "sns-lifecycle", "lifecycle"},
+                    {"eventbridge-lifecycle-terminate.json", "eventbridge-lifecycle", "eventbridge-lifecycle"}}) {
+                AsgEvent e = onlyEventBridge.normalize(read(off[0]), ID);
+                assertThat(e.getType()).as(off[0]).isEqualTo(EventType.IGNORED);
+                assertThat(e.getFormat()).as(off[0]).isEqualTo(off[1]);
+                assertThat(e.isIntoWarmPool()).isFalse();
+                assertThat(e.getReason()).as(off[0]).isEqualTo("format '" + off[2] + "' is not in asger.formats (eventbridge)");
+            }
+        }
+
+        @Test
+        void reconcileEventsAndSnsSubscriptionMessagesAreAlwaysRead() {
+            AsgEventNormalizer onlyEc2 = new AsgEventNormalizer("", "ec2-state-change");
+            assertThat(onlyEc2.normalize(read("reconcile.json"), ID).getType()).isEqualTo(EventType.DOWN);
+            assertThat(onlyEc2.normalize(read("sns-subscription-confirmation.json"), ID).getReason())
+                    .contains("SubscriptionConfirmation");
         }
     }
 

@@ -145,6 +145,33 @@ class DeployKitTest {
         assertThat(redrive.get("deadLetterTargetArn")).isEqualTo(Map.of("Fn::GetAtt", List.of("EventsDeadLetterQueue", "Arn")));
     }
 
+    /**
+     * The EC2 state-change rule sends exactly the events asger acts on: each state its pattern names normalizes to UP
+     * or DOWN (with asger.formats ec2-state-change), and the queue policy lets that rule send.
+     */
+    @Test
+    void theEc2StateChangeRuleSendsOnlyWhatAsgerActsOnAndMaySend() throws Exception {
+        Map<String, Object> resources = map(cloudFormation().get("Resources"));
+        Map<String, Object> rule = map(resources.get("Ec2StateChangeRule"));
+        assertThat(rule.get("Condition")).isEqualTo("UseEc2StateChanges");
+        Map<String, Object> pattern = map(map(rule.get("Properties")).get("EventPattern"));
+        assertThat(pattern.get("source")).isEqualTo(List.of("aws.ec2"));
+        List<?> detailTypes = (List<?>) pattern.get("detail-type");
+        List<?> states = (List<?>) map(pattern.get("detail")).get("state");
+        io.asger.event.AsgEventNormalizer normalizer = new io.asger.event.AsgEventNormalizer("", "ec2-state-change");
+        List<io.asger.event.EventType> types = new ArrayList<>();
+        for (Object detailType : detailTypes) {
+            for (Object state : states) {
+                String body = io.asger.TestEvents.ec2StateChange("i-0123456789abcdef0", (String) state)
+                        .replace("EC2 Instance State-change Notification", (String) detailType);
+                types.add(normalizer.normalize(body, "rule-" + state).getType());
+            }
+        }
+        assertThat(types).containsExactlyInAnyOrder(io.asger.event.EventType.UP, io.asger.event.EventType.DOWN);
+        assertThat(JSON.writeValueAsString(resources.get("EventsQueuePolicy")))
+                .contains("{\"Fn::GetAtt\":[\"Ec2StateChangeRule\",\"Arn\"]}");
+    }
+
     @Test
     void cfnLintAcceptsTheStack() throws Exception {
         String cfnLint = executable("cfn-lint", System.getProperty("user.home") + "/.pyenv/shims",

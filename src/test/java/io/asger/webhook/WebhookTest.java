@@ -9,6 +9,19 @@ import org.junit.jupiter.api.Test;
 
 class WebhookTest {
 
+    static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
+    @Test
+    void anEventThatNamesNoGroupSaysSoInTheTextAndSendsAJsonNull() throws Exception {
+        String body = java.nio.file.Files.readString(java.nio.file.Path.of("examples/events/ec2-state-change-terminated.json"));
+        io.asger.event.AsgEvent event = new io.asger.event.AsgEventNormalizer("", "ec2-state-change").normalize(body, "m-1");
+        var json = JSON.readTree(new Webhook().payload(event));
+        assertThat(json.path("text").asText()).isEqualTo("asger: DOWN i-0123456789abcdef0 in no group named by the event");
+        assertThat(json.get("groupName").isNull()).isTrue();
+        assertThat(json.path("format").asText()).isEqualTo("ec2-state-change");
+        assertThat(json.path("account").asText()).isEqualTo("123456789012");
+    }
+
     static Webhook webhook(String url) {
         Webhook w = new Webhook();
         w.setUrl(url);
