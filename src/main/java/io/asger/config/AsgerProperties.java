@@ -25,6 +25,21 @@ public final class AsgerProperties {
         pc.setLocation(LOCATIONS);
         overrides.forEach(pc::addOverrideProperty);
         context.build();
-        return new Settings(pc::resolveProperty);
+        return of(pc);
+    }
+
+    /**
+     * The settings as {@code pc} resolves them, and, for the settings whose names are not known in advance
+     * (asger.accounts.&lt;account-id&gt;.role-arn), every name the sources can list: the properties files and
+     * overrides, -D system properties and the environment, in rising precedence.
+     */
+    public static Settings of(org.apache.camel.spi.PropertiesComponent pc) {
+        return new Settings(pc::resolveProperty, () -> {
+            Map<String, String> named = new java.util.LinkedHashMap<>();
+            pc.loadProperties().forEach((k, v) -> named.put(String.valueOf(k), String.valueOf(v)));
+            System.getProperties().forEach((k, v) -> named.put(String.valueOf(k), String.valueOf(v)));
+            named.putAll(System.getenv());
+            return named;
+        });
     }
 }

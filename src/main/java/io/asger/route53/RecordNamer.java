@@ -25,6 +25,7 @@ public final class RecordNamer implements AutoCloseable {
     private final Supplier<AutoScalingClient> autoScaling;
     private final RecordNameTemplate defaultTemplate;
     private final Clock clock;
+    private io.asger.aws.AccountClients accountClients;
     private final Map<String, Cached> groupTemplates = new ConcurrentHashMap<>();
 
     private record Cached(Optional<RecordNameTemplate> template, Instant until) {
@@ -43,6 +44,33 @@ public final class RecordNamer implements AutoCloseable {
         this.autoScaling = autoScaling;
         this.defaultTemplate = RecordNameTemplate.of(defaultTemplate);
         this.clock = clock;
+    }
+
+    /**
+     * Group tags are read in the event's account and region (io.asger.aws.AccountClients); without it, with this
+     * namer's own client in asger's region.
+     */
+    public void setAccountClients(io.asger.aws.AccountClients accountClients) {
+        this.accountClients = accountClients;
+    }
+
+    /** As {@link #nameFor(String, InstanceFacts)}, the group's tag read in the event's account and region. */
+    public String nameFor(io.asger.event.AsgEvent event, InstanceFacts instance) {
+        return render(templateFor(event.getGroupName(), event), event.getGroupName(), instance);
+    }
+
+    /** As {@link #nameToRemove(String, InstanceFacts)}, the group's tag read in the event's account and region. */
+    public String nameToRemove(io.asger.event.AsgEvent event, InstanceFacts instance) {
+        try {
+            return nameFor(event, instance);
+        } catch (InvalidRecordName e) {
+            return null;
+        }
+    }
+
+    private static String render(RecordNameTemplate template, String groupName, InstanceFacts instance) {
+        return template.render(instance.getInstanceId(), groupName, instance.getPrivateIp(), instance.getPublicIp())
+                .orElse(null);
     }
 
     /** The name, or null when it depends on an address the instance no longer has. */
@@ -65,14 +93,22 @@ public final class RecordNamer implements AutoCloseable {
     }
 
     public RecordNameTemplate templateFor(String groupName) {
+        return templateFor(groupName, null);
+    }
+
+    private RecordNameTemplate templateFor(String groupName, io.asger.event.AsgEvent event) {
         if (groupName == null || groupName.isEmpty()) {
             return defaultTemplate;
         }
         Instant now = clock.instant();
-        Cached cached = groupTemplates.get(groupName);
+        // Group names are unique per account and region only.
+        String key = event == null ? groupName : event.getAccount() + "/" + event.getRegion() + "/" + groupName;
+        Cached cached = groupTemplates.get(key);
         if (cached == null || now.isAfter(cached.until())) {
-            cached = new Cached(groupTag(groupName).map(RecordNameTemplate::of), now.plus(TAG_CACHE));
-            groupTemplates.put(groupName, cached);
+            AutoScalingClient client = event != null && accountClients != null ? accountClients.autoScaling(event)
+                    : autoScaling.get();
+            cached = new Cached(groupTag(client, groupName).map(RecordNameTemplate::of), now.plus(TAG_CACHE));
+            groupTemplates.put(key, cached);
         }
         return cached.template().orElse(defaultTemplate);
     }
@@ -84,8 +120,8 @@ public final class RecordNamer implements AutoCloseable {
         }
     }
 
-    private Optional<String> groupTag(String groupName) {
-        return autoScaling.get().describeTags(r -> r.filters(
+    private static Optional<String> groupTag(AutoScalingClient client, String groupName) {
+        return client.describeTags(r -> r.filters(
                         f -> f.name("auto-scaling-group").values(groupName),
                         f -> f.name("key").values(TAG)))
                 .tags().stream()
