@@ -36,10 +36,25 @@ public final class AsgerProperties {
     public static Settings of(org.apache.camel.spi.PropertiesComponent pc) {
         return new Settings(pc::resolveProperty, () -> {
             Map<String, String> named = new java.util.LinkedHashMap<>();
-            pc.loadProperties().forEach((k, v) -> named.put(String.valueOf(k), String.valueOf(v)));
-            System.getProperties().forEach((k, v) -> named.put(String.valueOf(k), String.valueOf(v)));
+            var impl = pc instanceof org.apache.camel.component.properties.PropertiesComponent c ? c : null;
+            if (impl != null) {
+                putAll(named, impl.getInitialProperties());
+            }
+            putAll(named, pc.loadProperties());
+            putAll(named, System.getProperties());
             named.putAll(System.getenv());
+            // What a caller set above every source (AsgerApplication's overrides): listed only here.
+            if (impl != null) {
+                putAll(named, impl.getOverrideProperties());
+            }
             return named;
         });
+    }
+
+    /** By entrySet: Camel's ordered Properties keep their entries outside the Hashtable that forEach walks. */
+    private static void putAll(Map<String, String> named, java.util.Properties properties) {
+        if (properties != null) {
+            properties.entrySet().forEach(e -> named.put(String.valueOf(e.getKey()), String.valueOf(e.getValue())));
+        }
     }
 }
