@@ -24,10 +24,10 @@ import software.amazon.awssdk.services.ec2.model.Instance;
  * anyone who can put one message on the queue could otherwise have the Chef node, DNS records and Consul entry of a
  * running instance deleted. Proceeds when EC2 says the instance is {@code shutting-down} or {@code terminated}, or no
  * longer knows it ({@code InvalidInstanceID.NotFound}), or when Auto Scaling has it in a {@code Terminating*}
- * lifecycle state (a termination lifecycle hook holds it running until the hook completes).
- * Asks in the event's region with credentials for the event's account ({@link AccountClients}). Anything else is a
+ * lifecycle state (a termination lifecycle hook holds it running until the hook completes). Anything else is a
  * {@link PermanentFailure}; an API error is a {@link TransientFailure} (retried, never taken as "proceed"), except
- * a refused permission, which names the IAM action asger lacks. Asks in the event's region.
+ * a refused permission, which names the IAM action asger lacks. Asks in the event's region, with credentials for the
+ * event's account ({@link AccountClients}).
  */
 public final class TerminationCheck implements AutoCloseable {
 
