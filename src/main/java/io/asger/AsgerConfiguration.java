@@ -2,7 +2,9 @@ package io.asger;
 
 import java.net.URI;
 
+import io.asger.aws.AccountClients;
 import io.asger.aws.AwsClients;
+import io.asger.config.AccountSettings;
 import io.asger.aws.TerminationCheck;
 import io.asger.config.TrustSettings;
 import io.asger.event.AccountAllowList;
@@ -110,6 +112,7 @@ public class AsgerConfiguration implements CamelConfiguration {
                 : SnsSignatureVerifier.off());
         registry.bind("accountAllowList", new AccountAllowList(trust.accounts()));
         TerminationCheck check = new TerminationCheck();
+        check.setAccountClients(registry.lookupByNameAndType("accountClients", AccountClients.class));
         check.setEnabled(verifyTermination);
         check.setDefaultRegion(sqs.serviceClientConfiguration().region());
         check.setMetrics(registry.lookupByNameAndType("metricsRegistry", MeterRegistry.class));
@@ -131,6 +134,7 @@ public class AsgerConfiguration implements CamelConfiguration {
     static void bindLifecycleBeans(CamelContext context, Registry registry, LifecycleSettings settings, String queueUrl,
             boolean dryRun) throws Exception {
         LifecycleActions actions = new LifecycleActions(queueUrl);
+        actions.setAccountClients(registry.lookupByNameAndType("accountClients", AccountClients.class));
         actions.setDryRun(dryRun);
         actions.setMeterRegistryLookup(() -> registry.lookupByNameAndType("metricsRegistry", MeterRegistry.class));
         LifecycleHeartbeats heartbeats = new LifecycleHeartbeats(actions, settings);
@@ -146,6 +150,29 @@ public class AsgerConfiguration implements CamelConfiguration {
         }, true, false);
     }
 
+    /**
+     * The AWS clients of every event's account and region (io.asger.aws.AccountClients), one place for them all:
+     * bound before the beans and route files that use them, asked which account is asger's own once Camel has
+     * started, and closed when Camel stops (after the routes). Local mode makes no AWS call and checks no account.
+     */
+    static void bindAccountClients(CamelContext context, Registry registry, AccountSettings settings, boolean localMode,
+            SqsClient sqs) throws Exception {
+        AccountClients clients = new AccountClients(settings, sqs.serviceClientConfiguration().region());
+        clients.setEnabled(!localMode);
+        registry.bind("accountClients", clients);
+        context.addService(new ServiceSupport() {
+            @Override
+            protected void doStart() {
+                clients.learnHomeAccount();
+            }
+
+            @Override
+            protected void doStop() {
+                clients.close();
+            }
+        }, true, false);
+    }
+
     private static String sqsQueueUrl(PropertiesComponent properties) {
         return properties.resolveProperty(CoreSettings.QUEUE_URL).orElse("");
     }
@@ -153,7 +180,7 @@ public class AsgerConfiguration implements CamelConfiguration {
     @Override
     public void configure(CamelContext context) throws Exception {
         PropertiesComponent properties = context.getPropertiesComponent();
-        Settings settings = new Settings(properties::resolveProperty);
+        Settings settings = io.asger.config.AsgerProperties.of(properties);
         // The same check as before Camel started (AsgerApplication), for `camel run`, which starts here.
         AsgerSettings all = AsgerSettings.read(settings);
         CoreSettings core = all.core();
@@ -224,6 +251,7 @@ public class AsgerConfiguration implements CamelConfiguration {
         registry.bind("countRetry", (Processor) metrics::retry);
 
         registry.bind("messageWorkers", messageWorkers(context, slots.slots()));
+        bindAccountClients(context, registry, all.accounts(), core.localMode(), sqs);
         bindLifecycleBeans(context, registry, all.lifecycle(), sqsQueueUrl(properties),
                 new Settings(properties::resolveProperty).bool(CoreSettings.DRY_RUN, false));
 

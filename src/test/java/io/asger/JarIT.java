@@ -74,6 +74,21 @@ class JarIT {
     }
 
     @Test
+    void aRoleFromTheEnvironmentIsFoundByItsNameAndABadOneStopsStartupNamingIt() throws Exception {
+        // Camel maps ASGER_X to asger.x only for keys it is asked for; asger finds these by scanning the environment.
+        Path log = ProcessLogs.file("JarIT", "role.log");
+        Process daemon = start(List.of(), Map.of("ASGER_ACCOUNTS_111111111111_ROLE_ARN", "arn:aws:iam::222222222222:role/asger",
+                "ASGER_ACCOUNTS_12345_ROLE_ARN", "arn:aws:iam::000000012345:role/asger"), log);
+        assertThat(daemon.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(daemon.exitValue()).isEqualTo(78);
+        assertThat(read(log)).contains("asger: configuration error: asger.accounts.111111111111.role-arn: names a role in"
+                        + " account 222222222222, but the role asger assumes for account 111111111111's events must be in 111111111111")
+                .contains("ASGER_ACCOUNTS_111111111111_ROLE_ARN")
+                .contains("asger.accounts.12345.role-arn: names account '12345'; an AWS account id is 12 digits")
+                .doesNotContain("\tat ");
+    }
+
+    @Test
     void reconcileWithABadSettingExits78NamingIt() throws Exception {
         Path log = work.resolve("reconcile-bad.log");
         Process reconcile = start(List.of(), List.of("reconcile", "--dry-run"),

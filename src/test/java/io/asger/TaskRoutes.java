@@ -34,6 +34,7 @@ public final class TaskRoutes implements AutoCloseable {
     private final String task;
     private final CamelContext context = new DefaultCamelContext();
     private final ProducerTemplate producer;
+    private io.asger.aws.AccountClients accountClients;
 
     private TaskRoutes(String task, Map<String, String> properties) throws Exception {
         this.task = task;
@@ -48,7 +49,10 @@ public final class TaskRoutes implements AutoCloseable {
         try (DefaultCamelContext reader = new DefaultCamelContext(false)) {
             reader.getPropertiesComponent().setInitialProperties(props);
             reader.build();
-            AsgerSettings.read(new Settings(reader.getPropertiesComponent()::resolveProperty));
+            AsgerSettings all = AsgerSettings.read(io.asger.config.AsgerProperties.of(reader.getPropertiesComponent()));
+            // As io.asger.AsgerConfiguration binds it: the AWS clients of an event's account and region.
+            accountClients = new io.asger.aws.AccountClients(all.accounts(), null);
+            context.getRegistry().bind("accountClients", accountClients);
         }
         context.getPropertiesComponent().setInitialProperties(props);
         // camel-console is on the classpath (for camel ps): its registry iterates consoles while they are still being
@@ -110,5 +114,6 @@ public final class TaskRoutes implements AutoCloseable {
     @Override
     public void close() throws Exception {
         context.close();
+        accountClients.close();
     }
 }

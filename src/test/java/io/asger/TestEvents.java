@@ -69,11 +69,17 @@ public final class TestEvents {
 
     /** An EventBridge lifecycle action ("EC2 Instance-launch Lifecycle Action" or "...-terminate ...") from {@code region}. */
     public static String eventBridgeLifecycle(String detailType, String instanceId, String group, String region) {
+        return eventBridgeLifecycle(detailType, instanceId, group, ACCOUNT, region);
+    }
+
+    /** As above, from {@code account} (its own account id and region: one of many accounts sending to one queue). */
+    public static String eventBridgeLifecycle(String detailType, String instanceId, String group, String account,
+            String region) {
         ObjectNode n = JSON.createObjectNode()
                 .put("version", "0").put("id", UUID.randomUUID().toString())
                 .put("detail-type", detailType).put("source", "aws.autoscaling")
-                .put("account", ACCOUNT).put("time", "2026-11-25T10:00:00Z").put("region", region);
-        n.putArray("resources").add(groupArn(group).replace(REGION, region));
+                .put("account", account).put("time", "2026-11-25T10:00:00Z").put("region", region);
+        n.putArray("resources").add(groupArn(group).replace(REGION, region).replace(ACCOUNT, account));
         n.putObject("detail")
                 .put("LifecycleActionToken", UUID.randomUUID().toString()).put("AutoScalingGroupName", group)
                 .put("LifecycleHookName", "asger-hook").put("EC2InstanceId", instanceId)

@@ -4,10 +4,13 @@ import java.net.URI;
 import java.util.List;
 import java.util.Optional;
 
+import io.asger.config.AccountSettings;
 import io.asger.config.CoreSettings;
 import io.asger.config.InvalidSettingException;
 
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.services.sts.auth.StsAssumeRoleCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.exception.SdkClientException;
@@ -125,6 +128,64 @@ public final class AwsClients {
     /** The region of the SDK's default chain (AWS_REGION, profile, instance metadata), if there is one. */
     public static Optional<String> defaultRegion() {
         return configuredRegion().map(Region::id);
+    }
+
+    /** EC2 in {@code region} (null: the configured one) with {@code credentials} (null: the default chain). */
+    public static Ec2Client ec2(Region region, AwsCredentialsProvider credentials) {
+        var builder = Ec2Client.builder().httpClientBuilder(ApacheHttpClient.builder());
+        if (region != null) {
+            builder.region(region);
+        }
+        if (credentials != null) {
+            builder.credentialsProvider(credentials);
+        }
+        return builder.build();
+    }
+
+    /** Auto Scaling in {@code region} (null: the configured one) with {@code credentials} (null: the default chain). */
+    public static AutoScalingClient autoScaling(Region region, AwsCredentialsProvider credentials) {
+        var builder = AutoScalingClient.builder().httpClientBuilder(ApacheHttpClient.builder());
+        if (region != null) {
+            builder.region(region);
+        }
+        if (credentials != null) {
+            builder.credentialsProvider(credentials);
+        }
+        return builder.build();
+    }
+
+    /**
+     * STS for AssumeRole and GetCallerIdentity: the endpoint is the SDK's ({@code AWS_ENDPOINT_URL_STS},
+     * {@code AWS_ENDPOINT_URL}, else the region's own); the region the configured one, else {@code fallback}, else
+     * the global endpoint's.
+     */
+    public static StsClient sts(Region fallback) {
+        var builder = StsClient.builder().httpClientBuilder(ApacheHttpClient.builder());
+        if (configuredRegion().isEmpty()) {
+            builder.region(fallback != null ? fallback : Region.AWS_GLOBAL);
+        }
+        return builder.build();
+    }
+
+    /**
+     * Credentials of {@code roleArn}, assumed with the default credentials through {@code sts} (session name asger,
+     * {@code externalId} when given), cached and refreshed before they expire.
+     */
+    public static StsAssumeRoleCredentialsProvider assumeRole(StsClient sts, String roleArn, String externalId) {
+        return StsAssumeRoleCredentialsProvider.builder().stsClient(sts)
+                .refreshRequest(r -> r.roleArn(roleArn).roleSessionName(AccountSettings.SESSION_NAME).externalId(externalId))
+                .build();
+    }
+
+    /** Route 53 with {@code credentials} (asger.route53.role-arn's), as {@link #route53()} otherwise. */
+    public static Route53Client route53(AwsCredentialsProvider credentials) {
+        var builder = Route53Client.builder().httpClientBuilder(ApacheHttpClient.builder())
+                .credentialsProvider(credentials)
+                .overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.doNotRetry()));
+        if (configuredRegion().isEmpty()) {
+            builder.region(Region.AWS_GLOBAL);
+        }
+        return builder.build();
     }
 
     public static AutoScalingClient autoScaling() {

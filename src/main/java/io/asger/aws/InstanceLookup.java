@@ -12,6 +12,7 @@ public final class InstanceLookup implements AutoCloseable {
 
     private final Supplier<Ec2Client> ec2;
     private String address = "private";
+    private AccountClients accountClients;
 
     /** With an EC2 client built on first use, so that asger starts without AWS settings when this task is off. */
     public InstanceLookup() {
@@ -30,13 +31,27 @@ public final class InstanceLookup implements AutoCloseable {
         this.address = address.toLowerCase(java.util.Locale.ROOT);
     }
 
+    /** Describes in the event's account and region (io.asger.aws.AccountClients); without it, in asger's own. */
+    public void setAccountClients(AccountClients accountClients) {
+        this.accountClients = accountClients;
+    }
+
+    /** The event's instance, asked in the event's account and region. */
+    public InstanceFacts describe(io.asger.event.AsgEvent event) {
+        return describe(accountClients != null ? accountClients.ec2(event) : ec2.get(), event.getInstanceId());
+    }
+
     public InstanceFacts describe(String instanceId) {
+        return describe(ec2.get(), instanceId);
+    }
+
+    private InstanceFacts describe(Ec2Client client, String instanceId) {
         try {
-            return ec2.get().describeInstances(r -> r.instanceIds(instanceId)).reservations().stream()
+            return client.describeInstances(r -> r.instanceIds(instanceId)).reservations().stream()
                     .flatMap(r -> r.instances().stream())
                     .filter(i -> instanceId.equals(i.instanceId()))
                     .findFirst()
-                    .map(i -> facts(i, regionOf(ec2.get())))
+                    .map(i -> facts(i, regionOf(client)))
                     .orElseGet(() -> InstanceFacts.absent(instanceId));
         } catch (AwsServiceException e) {
             // Terminated instances stay visible for about an hour; after that EC2 answers with this code.

@@ -26,7 +26,8 @@ import software.amazon.awssdk.services.ec2.model.Instance;
  * longer knows it ({@code InvalidInstanceID.NotFound}), or when Auto Scaling has it in a {@code Terminating*}
  * lifecycle state (a termination lifecycle hook holds it running until the hook completes). Anything else is a
  * {@link PermanentFailure}; an API error is a {@link TransientFailure} (retried, never taken as "proceed"), except
- * a refused permission, which names the IAM action asger lacks. Asks in the event's region.
+ * a refused permission, which names the IAM action asger lacks. Asks in the event's region, with credentials for the
+ * event's account ({@link AccountClients}).
  */
 public final class TerminationCheck implements AutoCloseable {
 
@@ -40,6 +41,7 @@ public final class TerminationCheck implements AutoCloseable {
     private boolean enabled = true;
     private Region defaultRegion;
     private MeterRegistry metrics;
+    private AccountClients accountClients;
     private final Map<Optional<Region>, Ec2Client> ec2 = new ConcurrentHashMap<>();
     private final Map<Optional<Region>, AutoScalingClient> autoScaling = new ConcurrentHashMap<>();
 
@@ -59,6 +61,14 @@ public final class TerminationCheck implements AutoCloseable {
         this.enabled = enabled;
     }
 
+    /**
+     * Clients for the event's account and region (io.asger.AsgerConfiguration binds the daemon's one); without it,
+     * this check's own clients, one per region, with the default credentials.
+     */
+    public void setAccountClients(AccountClients accountClients) {
+        this.accountClients = accountClients;
+    }
+
     /** The region to ask when an event names none (the queue's). */
     public void setDefaultRegion(Region region) {
         this.defaultRegion = region;
@@ -75,16 +85,21 @@ public final class TerminationCheck implements AutoCloseable {
      * @throws TransientFailure AWS could not be asked
      */
     public String confirm(AsgEvent event) {
-        return confirm(event.getInstanceId(), event.getRegion());
+        return confirm(event.getInstanceId(), event.getAccount(), event.getRegion(), event.getMessageId());
     }
 
     public String confirm(String instanceId, String regionName) {
+        return confirm(instanceId, null, regionName, null);
+    }
+
+    /** @param account whose credentials ask (null: the default ones) */
+    public String confirm(String instanceId, String account, String regionName, String messageId) {
         if (!enabled) {
             return "not checked (asger.verify-termination is off)";
         }
         String result = "failed";
         try {
-            String reason = check(instanceId, regionName);
+            String reason = check(instanceId, new Asker(account, messageId), regionName);
             result = "going-away";
             return reason;
         } catch (PermanentFailure e) {
@@ -97,17 +112,21 @@ public final class TerminationCheck implements AutoCloseable {
         }
     }
 
-    private String check(String instanceId, String regionName) {
+    /** Whose credentials ask, for which message. */
+    private record Asker(String account, String messageId) {
+    }
+
+    private String check(String instanceId, Asker asker, String regionName) {
         if (instanceId == null) {
             throw new PermanentFailure("no instance id: cannot check that the instance is going away");
         }
         Optional<Region> region = Optional.ofNullable(regionName).filter(r -> !r.isBlank()).map(Region::of)
                 .or(() -> Optional.ofNullable(defaultRegion));
-        Optional<Instance> instance = describeInstance(instanceId, region);
+        Optional<Instance> instance = describeInstance(instanceId, asker, region);
         if (instance.isEmpty() && defaultRegion != null && !region.equals(Optional.of(defaultRegion))) {
             // The region comes from the message: an unsigned one could name a region where the instance does not
             // exist, to pass as long gone. Ask asger's own region too; there it may be running.
-            Optional<Instance> home = describeInstance(instanceId, Optional.of(defaultRegion));
+            Optional<Instance> home = describeInstance(instanceId, asker, Optional.of(defaultRegion));
             if (home.isPresent()) {
                 instance = home;
                 region = Optional.of(defaultRegion);
@@ -120,7 +139,7 @@ public final class TerminationCheck implements AutoCloseable {
         if (state.equals("shutting-down") || state.equals("terminated")) {
             return "EC2 state " + state;
         }
-        Optional<AutoScalingInstanceDetails> member = describeGroupMember(instanceId, region);
+        Optional<AutoScalingInstanceDetails> member = describeGroupMember(instanceId, asker, region);
         String lifecycle = member.map(AutoScalingInstanceDetails::lifecycleState).orElse(null);
         if (lifecycle != null && lifecycle.startsWith("Terminating")) {
             return "EC2 state " + state + ", Auto Scaling " + lifecycle + " in group " + member.get().autoScalingGroupName();
@@ -132,9 +151,9 @@ public final class TerminationCheck implements AutoCloseable {
                 + "): refusing to clean it up");
     }
 
-    private Optional<Instance> describeInstance(String instanceId, Optional<Region> region) {
+    private Optional<Instance> describeInstance(String instanceId, Asker asker, Optional<Region> region) {
         try {
-            return client(ec2, ec2Factory, region).describeInstances(r -> r.instanceIds(instanceId)).reservations().stream()
+            return ec2(asker, region).describeInstances(r -> r.instanceIds(instanceId)).reservations().stream()
                     .flatMap(r -> r.instances().stream())
                     .filter(i -> instanceId.equals(i.instanceId()))
                     .findFirst();
@@ -149,9 +168,9 @@ public final class TerminationCheck implements AutoCloseable {
         }
     }
 
-    private Optional<AutoScalingInstanceDetails> describeGroupMember(String instanceId, Optional<Region> region) {
+    private Optional<AutoScalingInstanceDetails> describeGroupMember(String instanceId, Asker asker, Optional<Region> region) {
         try {
-            List<AutoScalingInstanceDetails> found = client(autoScaling, autoScalingFactory, region)
+            List<AutoScalingInstanceDetails> found = autoScaling(asker, region)
                     .describeAutoScalingInstances(r -> r.instanceIds(instanceId)).autoScalingInstances();
             return found.stream().filter(i -> instanceId.equals(i.instanceId())).findFirst();
         } catch (SdkException e) {
@@ -173,6 +192,20 @@ public final class TerminationCheck implements AutoCloseable {
         return new TransientFailure("cannot check that " + instanceId + " is going away: " + action + where
                 + " failed: " + (code == null ? e.getMessage() : code + " " + ((AwsServiceException) e).awsErrorDetails()
                 .errorMessage()), e);
+    }
+
+    private Ec2Client ec2(Asker asker, Optional<Region> region) {
+        if (accountClients != null) {
+            return accountClients.ec2(asker.account(), region.map(Region::id).orElse(null), asker.messageId());
+        }
+        return client(ec2, ec2Factory, region);
+    }
+
+    private AutoScalingClient autoScaling(Asker asker, Optional<Region> region) {
+        if (accountClients != null) {
+            return accountClients.autoScaling(asker.account(), region.map(Region::id).orElse(null), asker.messageId());
+        }
+        return client(autoScaling, autoScalingFactory, region);
     }
 
     private static <C> C client(Map<Optional<Region>, C> clients, Function<Region, C> factory, Optional<Region> region) {

@@ -20,7 +20,7 @@ import java.util.function.Function;
  * area, add it to {@link #TASK_SETTINGS} instead.
  */
 public record AsgerSettings(CoreSettings core, LifecycleSettings lifecycle, TrustSettings trust,
-        ReconcileSettings reconcile,
+        AccountSettings accounts, ReconcileSettings reconcile,
         Map<String, Object> taskSettings) {
 
     /** The shipped tasks whose settings asger checks, by task name. Their route files are named after them. */
@@ -39,6 +39,7 @@ public record AsgerSettings(CoreSettings core, LifecycleSettings lifecycle, Trus
         CoreSettings core = CoreSettings.from(s);
         LifecycleSettings lifecycle = LifecycleSettings.read(s);
         TrustSettings trust = TrustSettings.read(s);
+        AccountSettings accounts = AccountSettings.read(s, trust.accounts());
         ReconcileSettings reconcile = ReconcileSettings.read(s);
         OperationsSettings.from(s);
         Map<String, Object> tasks = new LinkedHashMap<>();
@@ -49,7 +50,7 @@ public record AsgerSettings(CoreSettings core, LifecycleSettings lifecycle, Trus
             }
         }
         s.check();
-        return new AsgerSettings(core, lifecycle, trust, reconcile, Map.copyOf(tasks));
+        return new AsgerSettings(core, lifecycle, trust, accounts, reconcile, Map.copyOf(tasks));
     }
 
     /** The settings of an enabled shipped task, e.g. {@code task(ChefSettings.class)}; empty when it is off. */

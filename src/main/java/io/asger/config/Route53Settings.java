@@ -8,7 +8,7 @@ import io.asger.route53.RecordNameTemplate;
 
 /** The route53 task's settings (asger.route53.*), read and checked at start-up only when asger.tasks names route53. */
 public record Route53Settings(String zoneId, String recordName, String address, int ttl, int batchWindowMs,
-        double requestsPerSecond, int maxAttempts) {
+        double requestsPerSecond, int maxAttempts, java.util.Optional<String> roleArn) {
 
     public static final String TASK = "route53";
     public static final String ZONE_ID = "asger.route53.zone-id";
@@ -18,6 +18,7 @@ public record Route53Settings(String zoneId, String recordName, String address, 
     public static final String BATCH_WINDOW_MS = "asger.route53.batch-window-ms";
     public static final String REQUESTS_PER_SECOND = "asger.route53.requests-per-second";
     public static final String MAX_ATTEMPTS = "asger.route53.max-attempts";
+    public static final String ROLE_ARN = "asger.route53.role-arn";
 
     private static final Pattern ZONE = Pattern.compile("(/?hostedzone/)?[A-Z0-9]{1,32}");
 
@@ -39,6 +40,11 @@ public record Route53Settings(String zoneId, String recordName, String address, 
         // Above 0 on purpose: 0 used to turn the pacing off silently, and Route 53's limit is per account.
         double requestsPerSecond = s.decimal(REQUESTS_PER_SECOND, 5, 0.1, 100);
         int maxAttempts = s.integer(MAX_ATTEMPTS, 8, 1, 100);
-        return new Route53Settings(zoneId, recordName, address, ttl, batchWindowMs, requestsPerSecond, maxAttempts);
+        // Route 53 is global and its zone usually lives in one account, whichever account an instance is in.
+        java.util.Optional<String> roleArn = s.get(ROLE_ARN);
+        if (roleArn.isPresent() && !AccountSettings.ROLE.matcher(roleArn.get()).matches()) {
+            s.problem(ROLE_ARN, "must be an IAM role ARN (arn:aws:iam::ACCOUNT:role/NAME), was '" + roleArn.get() + "'");
+        }
+        return new Route53Settings(zoneId, recordName, address, ttl, batchWindowMs, requestsPerSecond, maxAttempts, roleArn);
     }
 }

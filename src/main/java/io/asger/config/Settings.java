@@ -19,10 +19,27 @@ import java.util.function.Function;
 public final class Settings {
 
     private final Function<String, Optional<String>> source;
+    private final java.util.function.Supplier<java.util.Map<String, String>> named;
     private final List<InvalidSettingException.Problem> problems = new ArrayList<>();
 
     public Settings(Function<String, Optional<String>> source) {
+        this(source, java.util.Map::of);
+    }
+
+    /**
+     * @param named every setting the sources can list, by the name it is given under (a property key, an environment
+     *              variable's name) with its value: for the settings whose names are not known in advance
+     *              ({@code asger.accounts.<account-id>.role-arn}), which a source that only answers names asked for
+     *              cannot give (Camel maps an environment variable to a key only when asked for that key)
+     */
+    public Settings(Function<String, Optional<String>> source, java.util.function.Supplier<java.util.Map<String, String>> named) {
         this.source = source;
+        this.named = named;
+    }
+
+    /** Every setting the sources list, by the name it was given under; see {@link #Settings(Function, java.util.function.Supplier)}. */
+    public java.util.Map<String, String> named() {
+        return named.get();
     }
 
     /** {@code asger.queue-url} becomes {@code ASGER_QUEUE_URL}: Camel's form for environment variables. */

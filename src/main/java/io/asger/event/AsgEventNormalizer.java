@@ -421,7 +421,7 @@ public class AsgEventNormalizer {
         }
         String arn = text(n, "AutoScalingGroupARN", id, false);
         AsgEvent.Builder b = AsgEvent.builder(type).format(format).messageId(id)
-                .account(account(n, "AccountId", id))
+                .account(groupAccount(account(n, "AccountId", id), arn, id))
                 .region(region(arnRegion(arn, envelopeRegion), "AutoScalingGroupARN", id))
                 .time(time(n, "Time", id));
         if (type == EventType.TEST) {
@@ -613,6 +613,30 @@ public class AsgEventNormalizer {
             throw new InvalidMessageException(id, field, "names region " + quote(value) + ", which is not an AWS region name");
         }
         return value;
+    }
+
+    /**
+     * The event's own account: AccountId, else the group ARN's (never the SNS topic's, which may be a central
+     * account's). Both given, they must agree.
+     */
+    private static String groupAccount(String accountId, String arn, String id) {
+        if (arn == null) {
+            return accountId;
+        }
+        String[] parts = arn.split(":", -1);
+        String fromArn = parts.length > 4 && !parts[4].isEmpty() ? parts[4] : null;
+        if (fromArn == null) {
+            return accountId;
+        }
+        if (!ACCOUNT.matcher(fromArn).matches()) {
+            throw new InvalidMessageException(id, "AutoScalingGroupARN", "names account " + quote(fromArn)
+                    + "; an AWS account id is 12 digits");
+        }
+        if (accountId != null && !accountId.equals(fromArn)) {
+            throw new InvalidMessageException(id, "AutoScalingGroupARN", "names account " + fromArn
+                    + ", but AccountId is " + accountId);
+        }
+        return fromArn;
     }
 
     private static String arnRegion(String arn, String fallback) {

@@ -26,8 +26,9 @@ import software.amazon.awssdk.services.autoscaling.model.LifecycleHook;
 
 /**
  * asger's calls to Auto Scaling for a lifecycle action (an event with a hook name and a LifecycleActionToken):
- * complete it, record a heartbeat, read the hook's heartbeat timeout. Each call goes to the event's own region,
- * through one client per region made on first use; an event that names no region (a hook message sent straight to
+ * complete it, record a heartbeat, read the hook's heartbeat timeout. Each call goes to the event's own region, with
+ * credentials for the event's account (io.asger.aws.AccountClients), through one client per (account, region) made on
+ * first use; an event that names no region (a hook message sent straight to
  * SQS) uses asger's own region. In dry run it logs the exact call it would send and sends nothing, reads included.
  *
  * <p>Failures are classified by {@link Failures}, asger's one vocabulary (throttling and 5xx transient, other 4xx
@@ -64,6 +65,7 @@ public class LifecycleActions implements AutoCloseable {
     private final Map<String, Optional<Duration>> heartbeatTimeouts = new ConcurrentHashMap<>();
     private volatile Optional<Region> homeRegion;
     private boolean dryRun;
+    private io.asger.aws.AccountClients accountClients;
     private Supplier<MeterRegistry> meterLookup = SimpleMeterRegistry::new;
     private volatile MeterRegistry meters;
 
@@ -76,6 +78,15 @@ public class LifecycleActions implements AutoCloseable {
     public LifecycleActions(Function<Region, AutoScalingClient> clientFactory, Supplier<Optional<Region>> homeRegion) {
         this.clientFactory = clientFactory;
         this.homeRegionLookup = homeRegion;
+    }
+
+    /**
+     * Clients for the event's account and region, shared with the other AWS calls made for events (bound by
+     * io.asger.AsgerConfiguration, closed when Camel stops); without it, this class's own clients, one per region,
+     * with the default credentials.
+     */
+    public void setAccountClients(io.asger.aws.AccountClients accountClients) {
+        this.accountClients = accountClients;
     }
 
     public void setDryRun(boolean dryRun) {
@@ -185,7 +196,7 @@ public class LifecycleActions implements AutoCloseable {
         if (dryRun) {
             return Optional.empty();
         }
-        String key = regionName(event) + "/" + event.getGroupName() + "/" + event.getLifecycleHookName();
+        String key = event.getAccount() + "/" + regionName(event) + "/" + event.getGroupName() + "/" + event.getLifecycleHookName();
         Optional<Duration> known = heartbeatTimeouts.get(key);
         if (known != null) {
             return known;
@@ -321,6 +332,9 @@ public class LifecycleActions implements AutoCloseable {
             region = home().orElseThrow(() -> new PermanentFailure("message " + event.getMessageId()
                     + " names no region (a lifecycle hook message sent straight to SQS) and asger has none: set"
                     + " AWS_REGION, or read a queue whose URL names its region"));
+        }
+        if (accountClients != null) {
+            return accountClients.autoScaling(event.getAccount(), region.id(), event.getMessageId());
         }
         return clients.computeIfAbsent(region, clientFactory);
     }

@@ -25,6 +25,7 @@ public final class RecordNamer implements AutoCloseable {
     private final Supplier<AutoScalingClient> autoScaling;
     private final RecordNameTemplate defaultTemplate;
     private final Clock clock;
+    private io.asger.aws.AccountClients accountClients;
     private final Map<String, Cached> groupTemplates = new ConcurrentHashMap<>();
 
     private record Cached(Optional<RecordNameTemplate> template, Instant until) {
@@ -46,6 +47,28 @@ public final class RecordNamer implements AutoCloseable {
     }
 
     /**
+     * Group tags are read in the event's account and region (io.asger.aws.AccountClients); without it, with this
+     * namer's own client in asger's region.
+     */
+    public void setAccountClients(io.asger.aws.AccountClients accountClients) {
+        this.accountClients = accountClients;
+    }
+
+    /** As {@link #nameFor(String, InstanceFacts)}, the group's tag read in the event's account and region. */
+    public String nameFor(io.asger.event.AsgEvent event, InstanceFacts instance) {
+        return name(event.getGroupName(), event, instance);
+    }
+
+    /** As {@link #nameToRemove(String, InstanceFacts)}, the group's tag read in the event's account and region. */
+    public String nameToRemove(io.asger.event.AsgEvent event, InstanceFacts instance) {
+        try {
+            return nameFor(event, instance);
+        } catch (InvalidRecordName e) {
+            return null;
+        }
+    }
+
+    /**
      * The name, or null when it depends on an address the instance no longer has. An event that names no group (an
      * EC2 state change) takes the group EC2 tags the instance with, so that both events of an instance in a group
      * give one name.
@@ -53,8 +76,12 @@ public final class RecordNamer implements AutoCloseable {
      * @throws InvalidRecordName when the template needs {@code {groupName}} and the instance is in no group
      */
     public String nameFor(String groupName, InstanceFacts instance) {
+        return name(groupName, null, instance);
+    }
+
+    private String name(String groupName, io.asger.event.AsgEvent event, InstanceFacts instance) {
         String group = groupName == null || groupName.isEmpty() ? instance.getGroupName() : groupName;
-        RecordNameTemplate template = templateFor(group);
+        RecordNameTemplate template = templateFor(group, event);
         if ((group == null || group.isEmpty()) && template.uses("groupName")) {
             throw new InvalidRecordName("record name template '" + template + "' needs {groupName}, but instance "
                     + instance.getInstanceId() + " is in no Auto Scaling group (an ec2-state-change event names none): "
@@ -77,14 +104,22 @@ public final class RecordNamer implements AutoCloseable {
     }
 
     public RecordNameTemplate templateFor(String groupName) {
+        return templateFor(groupName, null);
+    }
+
+    private RecordNameTemplate templateFor(String groupName, io.asger.event.AsgEvent event) {
         if (groupName == null || groupName.isEmpty()) {
             return defaultTemplate;
         }
         Instant now = clock.instant();
-        Cached cached = groupTemplates.get(groupName);
+        // Group names are unique per account and region only.
+        String key = event == null ? groupName : event.getAccount() + "/" + event.getRegion() + "/" + groupName;
+        Cached cached = groupTemplates.get(key);
         if (cached == null || now.isAfter(cached.until())) {
-            cached = new Cached(groupTag(groupName).map(RecordNameTemplate::of), now.plus(TAG_CACHE));
-            groupTemplates.put(groupName, cached);
+            AutoScalingClient client = event != null && accountClients != null ? accountClients.autoScaling(event)
+                    : autoScaling.get();
+            cached = new Cached(groupTag(client, groupName).map(RecordNameTemplate::of), now.plus(TAG_CACHE));
+            groupTemplates.put(key, cached);
         }
         return cached.template().orElse(defaultTemplate);
     }
@@ -96,8 +131,8 @@ public final class RecordNamer implements AutoCloseable {
         }
     }
 
-    private Optional<String> groupTag(String groupName) {
-        return autoScaling.get().describeTags(r -> r.filters(
+    private static Optional<String> groupTag(AutoScalingClient client, String groupName) {
+        return client.describeTags(r -> r.filters(
                         f -> f.name("auto-scaling-group").values(groupName),
                         f -> f.name("key").values(TAG)))
                 .tags().stream()

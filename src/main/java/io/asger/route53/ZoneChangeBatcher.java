@@ -45,6 +45,10 @@ public final class ZoneChangeBatcher implements AutoCloseable {
     static final int MAX_VALUE_CHARS = 32000;
 
     private final Lazy<Route53Client> ownClient;
+    private String roleArn;
+    private String externalId;
+    private software.amazon.awssdk.services.sts.StsClient roleSts;
+    private software.amazon.awssdk.services.sts.auth.StsAssumeRoleCredentialsProvider roleCredentials;
     private Route53Client route53;
     private String zoneId;
     private long ttl = 60;
@@ -70,7 +74,7 @@ public final class ZoneChangeBatcher implements AutoCloseable {
 
     /** With a Route 53 client built when the first event arrives. */
     public ZoneChangeBatcher() {
-        this.ownClient = new Lazy<>(AwsClients::route53);
+        this.ownClient = new Lazy<>(this::ownRoute53);
     }
 
     public ZoneChangeBatcher(Route53Client route53) {
@@ -172,6 +176,10 @@ public final class ZoneChangeBatcher implements AutoCloseable {
         }
         if (ownClient != null) {
             ownClient.close();
+        }
+        if (roleCredentials != null) {
+            roleCredentials.close();
+            roleSts.close();
         }
     }
 
@@ -318,6 +326,28 @@ public final class ZoneChangeBatcher implements AutoCloseable {
 
     public long getBatches() {
         return batches.get();
+    }
+
+    /**
+     * asger.route53.role-arn: the zone's account, when it is not the one asger's default credentials belong to. Route 53
+     * is global: one role, whichever account or region an instance is in.
+     */
+    public void setRoleArn(String roleArn) {
+        this.roleArn = roleArn == null || roleArn.isBlank() ? null : roleArn.trim();
+    }
+
+    /** asger.aws.external-id, sent with the AssumeRole of {@link #setRoleArn}. */
+    public void setExternalId(String externalId) {
+        this.externalId = externalId == null || externalId.isBlank() ? null : externalId.trim();
+    }
+
+    private Route53Client ownRoute53() {
+        if (roleArn == null) {
+            return AwsClients.route53();
+        }
+        roleSts = AwsClients.sts(null);
+        roleCredentials = AwsClients.assumeRole(roleSts, roleArn, externalId);
+        return AwsClients.route53(roleCredentials);
     }
 
     public void setZoneId(String zoneId) {

@@ -26,7 +26,7 @@ class ConfigurationDocsTest {
     }
 
     static final Pattern README_ROW = Pattern.compile(
-            "^\\| `(asger\\.[a-z0-9.-]+)`(?: \\(`ASGER_[A-Z0-9_]+`\\))? \\| ([^|]*) \\| (.*) \\|$");
+            "^\\| `(asger\\.[a-z0-9.<>-]+)`(?: \\(`ASGER_[A-Z0-9_<>-]+`\\))? \\| ([^|]*) \\| (.*) \\|$");
     /** The settings a meaning refers to, and an order between things a task deletes ("before the node"). */
     static final Pattern FACT = Pattern.compile(
             "asger\\.[a-z0-9-]+(?:\\.[a-z0-9-]+)*[a-z0-9*]|\\b(?:before|after) the (?:node|client)\\b");
@@ -108,6 +108,17 @@ class ConfigurationDocsTest {
                         .isEqualTo(facts(doc.meaning(), key));
             }
         });
+    }
+
+    @Test
+    void theKeysNamedPerAccountAreDocumentedOnceByTheirPattern() throws IOException {
+        // One row for asger.accounts.<account-id>.role-arn, in the form the code reads (AccountSettings.ROLE_ARN).
+        assertThat(properties()).containsKey(AccountSettings.ROLE_ARN);
+        assertThat(readme()).containsKey(AccountSettings.ROLE_ARN);
+        assertThat(Files.readString(Path.of("README.md"))).contains("`" + AccountSettings.ROLE_ARN + "` (`"
+                + "ASGER_ACCOUNTS_<ACCOUNT-ID>_ROLE_ARN`)");
+        assertThat(AccountSettings.roleArnKey("111122223333")).isEqualTo(AccountSettings.ROLE_ARN.replace("<account-id>",
+                "111122223333"));
     }
 
     @Test

@@ -40,8 +40,8 @@ import com.sun.net.httpserver.HttpServer;
  * <p>Answered here: CompleteLifecycleAction, RecordLifecycleActionHeartbeat, DescribeLifecycleHooks (for groups given
  * to {@link #hook}) and DescribeAutoScalingInstances (for instances given to {@link #instance}). Everything else, and
  * the hooks and instances this fake was not told about, goes unchanged to the upstream (moto), so the fake can sit in
- * front of moto as {@code AWS_ENDPOINT_URL_AUTO_SCALING}. Every call is recorded with its parameters and the region of
- * its SigV4 credential scope; a call without a SigV4 {@code Authorization} header is refused as AWS refuses it.
+ * front of moto as {@code AWS_ENDPOINT_URL_AUTO_SCALING}. Every call is recorded with its parameters, the region of
+ * its SigV4 credential scope and the access key id that signed it; a call without a SigV4 {@code Authorization} header is refused as AWS refuses it.
  *
  * <p>Like Auto Scaling, a completed action moves its instance on from {@code *:Wait} to {@code *:Proceed}; completing
  * or heartbeating an instance that is known here and not waiting answers "No active Lifecycle Action found".
@@ -51,8 +51,12 @@ public final class FakeAutoScaling implements AutoCloseable {
     public static final String NAMESPACE = "http://autoscaling.amazonaws.com/doc/2011-01-01/";
     public static final String VERSION = "2011-01-01";
 
-    /** One call as the fake received it, and when. */
-    public record Call(String action, Map<String, String> params, String region, boolean forwarded, Instant received) {
+    /**
+     * One call as the fake received it, and when: {@code region} from its SigV4 credential scope, {@code accessKeyId}
+     * the key that signed it (which account's credentials called).
+     */
+    public record Call(String action, Map<String, String> params, String region, String accessKeyId, boolean forwarded,
+            Instant received) {
         public String param(String name) {
             return params.get(name);
         }
@@ -70,7 +74,7 @@ public final class FakeAutoScaling implements AutoCloseable {
     private static final Set<String> HOP_BY_HOP = Set.of("host", "connection", "content-length", "expect", "upgrade",
             "transfer-encoding", "keep-alive");
     private static final Pattern SIGV4 = Pattern.compile(
-            "AWS4-HMAC-SHA256 Credential=[^/,\\s]+/\\d{8}/([a-z0-9-]+)/autoscaling/aws4_request,\\s*SignedHeaders=[^,]+,\\s*Signature=[0-9a-f]{64}");
+            "AWS4-HMAC-SHA256 Credential=([^/,\\s]+)/\\d{8}/([a-z0-9-]+)/autoscaling/aws4_request,\\s*SignedHeaders=[^,]+,\\s*Signature=[0-9a-f]{64}");
     private static final Pattern MEMBERS = Pattern.compile("<AutoScalingInstances>(.*?)</AutoScalingInstances>", Pattern.DOTALL);
 
     private final HttpServer server;
@@ -178,7 +182,7 @@ public final class FakeAutoScaling implements AutoCloseable {
             Map<String, String> params = form(new String(body, StandardCharsets.UTF_8));
             String action = params.getOrDefault("Action", "");
             boolean answeredHere = answersHere(action, params);
-            calls.add(new Call(action, params, sig.group(1), !answeredHere, Instant.now()));
+            calls.add(new Call(action, params, sig.group(2), sig.group(1), !answeredHere, Instant.now()));
             if (!VERSION.equals(params.get("Version"))) {
                 error(exchange, 400, "InvalidParameterValue", "Version must be " + VERSION + ", got " + params.get("Version"));
                 return;

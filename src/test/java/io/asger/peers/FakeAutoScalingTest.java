@@ -54,6 +54,7 @@ class FakeAutoScalingTest {
                 .containsEntry("LifecycleActionToken", TOKEN).containsEntry("InstanceId", "i-0123456789abcdef0")
                 .containsEntry("LifecycleActionResult", "CONTINUE").containsEntry("Version", "2011-01-01");
         assertThat(call.region()).isEqualTo("eu-west-1");
+        assertThat(call.accessKeyId()).isEqualTo("test");
         assertThat(fake.lifecycleState("i-0123456789abcdef0")).isEqualTo("Terminating:Proceed");
     }
 

@@ -56,9 +56,12 @@ class DeployKitTest {
     static final ObjectMapper JSON = new ObjectMapper();
     /** IAM service prefix to the AWS SDK v2 module package that models it. */
     static final Map<String, String> SDK_PACKAGE = Map.of("sqs", "sqs", "ec2", "ec2", "autoscaling", "autoscaling",
-            "route53", "route53");
+            "route53", "route53", "sts", "sts");
     /** The parts of asger a statement may be for: its Sid starts with one. */
-    static final List<String> TASKS = List.of("Intake", "DeadLetter", "Replay", "TerminationCheck", "Lifecycle", "Route53");
+    static final List<String> TASKS = List.of("Intake", "DeadLetter", "Replay", "TerminationCheck", "Lifecycle", "Route53",
+            "Accounts");
+    /** Every CloudFormation template in deploy/: cfn-lint checks each. */
+    static final List<String> TEMPLATES = List.of("cloudformation.yaml", "member-account.yaml");
 
     @Test
     void everyIamActionExistsInTheAwsSdkServiceModels() throws Exception {
@@ -173,12 +176,47 @@ class DeployKitTest {
     }
 
     @Test
-    void cfnLintAcceptsTheStack() throws Exception {
+    void theMemberAccountRoleGrantsWhatAsgerDoesForAnEventThereAndTrustsOnlyTheCentralAccountWithTheExternalId()
+            throws Exception {
+        Map<String, Object> resources = map(cloudFormation("member-account.yaml").get("Resources"));
+        Map<String, Object> role = map(map(resources.get("AsgerMemberRole")).get("Properties"));
+        Set<String> granted = new TreeSet<>();
+        Map<String, Object> document = map(map(((List<?>) role.get("Policies")).get(0)).get("PolicyDocument"));
+        for (Object statement : (List<?>) document.get("Statement")) {
+            granted.addAll(strings(JSON.valueToTree(map(statement).get("Action"))));
+        }
+        // The calls asger makes for an event in a member account (io.asger.aws.AccountClients' clients), nothing more.
+        assertThat(granted).containsExactlyInAnyOrder("ec2:DescribeInstances", "autoscaling:DescribeAutoScalingInstances",
+                "autoscaling:DescribeLifecycleHooks", "autoscaling:DescribeTags", "autoscaling:CompleteLifecycleAction",
+                "autoscaling:RecordLifecycleActionHeartbeat");
+        for (String action : granted) {
+            String[] parts = action.split(":", 2);
+            Class.forName("software.amazon.awssdk.services." + SDK_PACKAGE.get(parts[0]) + ".model." + parts[1] + "Request");
+        }
+        Map<String, Object> trust = map(((List<?>) map(role.get("AssumeRolePolicyDocument")).get("Statement")).get(0));
+        assertThat(trust.get("Action")).isEqualTo("sts:AssumeRole");
+        assertThat(JSON.valueToTree(trust.get("Condition")).toString()).contains("sts:ExternalId").contains("ExternalId");
+        assertThat(JSON.valueToTree(trust.get("Principal")).toString()).contains("CentralAccountId").contains("AsgerRoleArn");
+        // The forwarding rule targets the central account's bus, with a role, as a cross-account target needs.
+        Map<String, Object> target = map(((List<?>) map(map(resources.get("ForwardAutoScalingEventsToCentralBus"))
+                .get("Properties")).get("Targets")).get(0));
+        assertThat(JSON.valueToTree(target.get("Arn")).toString()).contains("${CentralAccountId}:event-bus/default");
+        assertThat(target.get("RoleArn")).isEqualTo(Map.of("Fn::GetAtt", List.of("ForwardToCentralBusRole", "Arn")));
+    }
+
+    @Test
+    void cfnLintAcceptsEveryTemplate() throws Exception {
         String cfnLint = executable("cfn-lint", System.getProperty("user.home") + "/.pyenv/shims",
                 System.getProperty("user.home") + "/.local/bin");
         assertThat(cfnLint).as("cfn-lint (on PATH or in ~/.pyenv/shims), which carries CloudFormation's resource schemas").isNotNull();
-        Process lint = new ProcessBuilder(cfnLint, DEPLOY.resolve("cloudformation.yaml").toString())
-                .redirectErrorStream(true).start();
+        try (var files = Files.list(DEPLOY)) {
+            // A template added to deploy/ is linted too: it must be named here.
+            assertThat(files.map(f -> f.getFileName().toString()).filter(f -> f.endsWith(".yaml") && !f.equals("kubernetes.yaml")))
+                    .containsExactlyInAnyOrderElementsOf(TEMPLATES);
+        }
+        List<String> command = new ArrayList<>(List.of(cfnLint));
+        TEMPLATES.forEach(t -> command.add(DEPLOY.resolve(t).toString()));
+        Process lint = new ProcessBuilder(command).redirectErrorStream(true).start();
         String out = new String(lint.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(lint.waitFor(120, TimeUnit.SECONDS)).isTrue();
         assertThat(lint.exitValue()).as(out).isZero();
@@ -266,6 +304,10 @@ class DeployKitTest {
 
     /** The template with CloudFormation's short forms (!Ref X, !GetAtt A.B, !If [...]) read as their long forms. */
     static Map<String, Object> cloudFormation() throws IOException {
+        return cloudFormation("cloudformation.yaml");
+    }
+
+    static Map<String, Object> cloudFormation(String file) throws IOException {
         class ShortForms extends SafeConstructor {
             ShortForms() {
                 super(new LoaderOptions());
@@ -286,7 +328,7 @@ class DeployKitTest {
                 });
             }
         }
-        return new Yaml(new ShortForms()).load(Files.readString(DEPLOY.resolve("cloudformation.yaml")));
+        return new Yaml(new ShortForms()).load(Files.readString(DEPLOY.resolve(file)));
     }
 
     interface FunctionVisitor {
