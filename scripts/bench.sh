@@ -12,6 +12,7 @@
 #     --latency-seconds N     seconds at each rate (default 10)
 #     --latency-concurrency N concurrency of the latency test (default 2)
 #     --idle-seconds N        idle time before reading RSS (default 5)
+#     --warmup N              events each process handles first, not counted (default 500)
 #     --java-option OPT       a JVM flag for both asger and the baseline (repeatable)
 #     --jar PATH              the jar (default target/asger.jar)
 #     --quick                 1,000 events, 1 round, concurrency 2, 5 s per latency rate (a smoke run, ~2 min)

@@ -21,22 +21,40 @@ import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuil
 import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
 import org.apache.hc.core5.http.io.entity.EntityUtils;
+import io.asger.route53.OwnershipRecord;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.route53.Route53Client;
+import software.amazon.awssdk.services.route53.model.Change;
+import software.amazon.awssdk.services.route53.model.ChangeAction;
+import software.amazon.awssdk.services.route53.model.RRType;
+import software.amazon.awssdk.services.route53.model.ResourceRecordSet;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.Message;
 
 /**
- * The yardstick: the work asger's chef task does for a terminate event, as a minimal hand-written loop with no Camel.
+ * The yardstick: the work asger's tasks do for terminate events, as a minimal hand-written loop with no Camel.
  * N threads, each: SQS long-poll receive of 10; for each message, Jackson parse of the SNS envelope and of the
- * notification inside (autoscaling notification, lifecycle hook message or EventBridge event), the Chef partial
- * search and the DELETEs of client and node, signed by asger's own io.asger.chef.ChefRequestSigner, over Apache
- * HttpClient 5 (what camel-http uses) pooled as camel-http pools it, without its retries as asger configures it;
- * then one DeleteMessageBatch for the messages. The SQS client is built as asger builds it (AWS SDK with its Apache
- * client). No retries, no dead letters, no metrics, no logs per event: the physical limit of this work on this box.
+ * notification inside (autoscaling notification, lifecycle hook message or EventBridge event); the tasks, in asger's
+ * down order (consul, route53, chef); then one DeleteMessageBatch for the messages.
+ * <ul>
+ *   <li>consul: GET /v1/catalog/nodes?node-meta=instance-id:ID, PUT /v1/catalog/deregister for the node found</li>
+ *   <li>route53: EC2 DescribeInstances of each instance (as asger's route53 task), then for the messages of the
+ *   receive together: ListResourceRecordSets from each record's name (maxitems 20, as asger reads a name) and one
+ *   ChangeResourceRecordSets deleting the A and TXT records whose TXT says they are the instance's; Route 53 calls
+ *   spaced to the same requests per second as asger's (asger.route53.requests-per-second)</li>
+ *   <li>chef: the partial search and the DELETEs of client and node, signed by asger's own
+ *   io.asger.chef.ChefRequestSigner</li>
+ * </ul>
+ * HTTP calls over Apache HttpClient 5 (what camel-http uses), pooled as camel-http pools it, without its retries as
+ * asger configures it; AWS clients built as asger builds them (AWS SDK with its Apache client). No retries, no dead
+ * letters, no metrics, no logs per event: the physical limit of this work on this box.
  *
- * <p>Arguments: queue-url chef-url client-name key-file threads. Prints "baseline ready" once its threads poll;
- * runs until killed. AWS_REGION, AWS_ENDPOINT_URL_SQS and credentials from the environment, as for asger.
+ * <p>Arguments: queue-url threads tasks (comma separated, down order). System properties: bench.chef.url,
+ * bench.chef.client-name, bench.chef.key-file, bench.consul.url, bench.route53.zone-id,
+ * bench.route53.requests-per-second. Prints "baseline ready" once its threads poll; runs until killed. AWS_REGION,
+ * AWS_ENDPOINT_URL_* and credentials from the environment, as for asger.
  */
 public final class Baseline {
 
@@ -46,17 +64,39 @@ public final class Baseline {
 
     private final SqsClient sqs;
     private final String queueUrl;
+    private final List<String> tasks;
     private final String chefUrl;
     private final ChefRequestSigner signer = new ChefRequestSigner();
     private final ChefSearchQuery query = new ChefSearchQuery();
     private final CloseableHttpClient http;
+    private final String consulUrl;
+    private final Ec2Client ec2;
+    private final Route53Client route53;
+    private final String zoneId;
+    private final long nanosPerRoute53Call;
+    private long nextRoute53Call;
 
-    Baseline(String queueUrl, String chefUrl, String clientName, Path keyFile) {
+    Baseline(String queueUrl, List<String> tasks) {
         this.queueUrl = queueUrl;
-        this.chefUrl = chefUrl;
+        this.tasks = tasks;
         this.sqs = SqsClient.builder().httpClientBuilder(ApacheHttpClient.builder()).build();
-        signer.setClientName(clientName);
-        signer.setKey(ChefKeyLoader.load(keyFile));
+        this.chefUrl = System.getProperty("bench.chef.url");
+        if (tasks.contains("chef")) {
+            signer.setClientName(System.getProperty("bench.chef.client-name"));
+            signer.setKey(ChefKeyLoader.load(Path.of(System.getProperty("bench.chef.key-file"))));
+        }
+        this.consulUrl = System.getProperty("bench.consul.url");
+        this.zoneId = System.getProperty("bench.route53.zone-id");
+        this.nanosPerRoute53Call = (long) (1e9 / Double.parseDouble(System.getProperty("bench.route53.requests-per-second", "100")));
+        if (tasks.contains("route53")) {
+            ec2 = Ec2Client.builder().httpClientBuilder(ApacheHttpClient.builder()).build();
+            route53 = Route53Client.builder().httpClientBuilder(ApacheHttpClient.builder()).build();
+            route53Call();
+            route53.getHostedZone(r -> r.id(zoneId));
+        } else {
+            ec2 = null;
+            route53 = null;
+        }
         // camel-http's defaults: 200 connections in all, 20 per route; asger turns the client's own retries off.
         http = HttpClients.custom()
                 .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
@@ -66,8 +106,8 @@ public final class Baseline {
     }
 
     public static void main(String[] args) throws Exception {
-        Baseline baseline = new Baseline(args[0], args[1], args[2], Path.of(args[3]));
-        int threads = Integer.parseInt(args[4]);
+        Baseline baseline = new Baseline(args[0], List.of(args[2].split(",")));
+        int threads = Integer.parseInt(args[1]);
         List<Thread> pollers = new ArrayList<>();
         for (int i = 0; i < threads; i++) {
             Thread t = new Thread(baseline::poll, "baseline-" + i);
@@ -87,10 +127,30 @@ public final class Baseline {
                 List<Message> messages = sqs.receiveMessage(r -> r.queueUrl(queueUrl).maxNumberOfMessages(10)
                         .waitTimeSeconds(20).visibilityTimeout(60)).messages();
                 List<DeleteMessageBatchRequestEntry> done = new ArrayList<>(messages.size());
+                List<String> down = new ArrayList<>(messages.size());
                 for (Message m : messages) {
-                    handle(m.body());
+                    String instanceId = terminated(m.body());
+                    if (instanceId != null) {
+                        down.add(instanceId);
+                    }
                     done.add(DeleteMessageBatchRequestEntry.builder().id(Integer.toString(done.size()))
                             .receiptHandle(m.receiptHandle()).build());
+                }
+                for (String task : tasks) {
+                    switch (task) {
+                        case "consul" -> {
+                            for (String id : down) {
+                                consulDown(id);
+                            }
+                        }
+                        case "route53" -> route53Down(down);
+                        case "chef" -> {
+                            for (String id : down) {
+                                chefDown(id);
+                            }
+                        }
+                        default -> throw new IllegalArgumentException("unknown task " + task);
+                    }
                 }
                 if (!done.isEmpty()) {
                     sqs.deleteMessageBatch(r -> r.queueUrl(queueUrl).entries(done));
@@ -101,8 +161,8 @@ public final class Baseline {
         }
     }
 
-    /** One message: which instance terminated (or nothing to do), then the chef task's calls. */
-    void handle(String body) throws Exception {
+    /** The instance a message says terminated; null when it is no terminate event. */
+    static String terminated(String body) throws Exception {
         JsonNode root = JSON.readTree(body);
         JsonNode event = root.has("Message") ? JSON.readTree(root.get("Message").asText()) : root;
         String instanceId;
@@ -118,10 +178,73 @@ public final class Baseline {
             instanceId = event.path("EC2InstanceId").asText();
             down = event.path("Event").asText().equals("autoscaling:EC2_INSTANCE_TERMINATE");
         }
-        if (!down || !INSTANCE_ID.matcher(instanceId).matches()) {
+        return down && INSTANCE_ID.matcher(instanceId).matches() ? instanceId : null;
+    }
+
+    private void consulDown(String instanceId) throws Exception {
+        String found = http.execute(new HttpUriRequestBase("GET", URI.create(consulUrl + "/v1/catalog/nodes?node-meta="
+                + java.net.URLEncoder.encode("instance-id:" + instanceId, StandardCharsets.UTF_8))), response -> {
+                    String text = EntityUtils.toString(response.getEntity());
+                    if (response.getCode() != 200) {
+                        throw new IllegalStateException("Consul node lookup answered " + response.getCode() + ": " + text);
+                    }
+                    return text;
+                });
+        for (JsonNode node : JSON.readTree(found)) {
+            HttpUriRequestBase put = new HttpUriRequestBase("PUT", URI.create(consulUrl + "/v1/catalog/deregister"));
+            put.setEntity(new ByteArrayEntity(JSON.writeValueAsBytes(Map.of("Node", node.get("Node").asText())),
+                    ContentType.APPLICATION_JSON));
+            http.execute(put, response -> {
+                if (response.getCode() != 200) {
+                    throw new IllegalStateException("Consul deregister answered " + response.getCode());
+                }
+                EntityUtils.consume(response.getEntity());
+                return null;
+            });
+        }
+    }
+
+    private void route53Down(List<String> instanceIds) {
+        if (instanceIds.isEmpty()) {
             return;
         }
-        chefDown(instanceId);
+        List<Change> deletes = new ArrayList<>();
+        for (String id : instanceIds) {
+            ec2.describeInstances(r -> r.instanceIds(id));
+        }
+        for (String id : instanceIds) {
+            String name = id + ".asg.internal.";
+            route53Call();
+            List<ResourceRecordSet> sets = route53.listResourceRecordSets(r -> r.hostedZoneId(zoneId).startRecordName(name)
+                    .maxItems("20")).resourceRecordSets().stream().filter(set -> set.name().equals(name)).toList();
+            boolean ours = sets.stream().anyMatch(set -> set.type() == RRType.TXT && set.resourceRecords().stream()
+                    .anyMatch(v -> OwnershipRecord.ownerOf(v.value()).filter(id::equals).isPresent()));
+            if (ours) {
+                sets.forEach(set -> deletes.add(Change.builder().action(ChangeAction.DELETE).resourceRecordSet(set).build()));
+            }
+        }
+        if (!deletes.isEmpty()) {
+            route53Call();
+            route53.changeResourceRecordSets(r -> r.hostedZoneId(zoneId).changeBatch(b -> b.changes(deletes)));
+        }
+    }
+
+    /** Spaces the Route 53 calls of all threads to the configured rate, as asger spaces its own. */
+    private void route53Call() {
+        long wait;
+        synchronized (this) {
+            long now = System.nanoTime();
+            long slot = Math.max(now, nextRoute53Call);
+            nextRoute53Call = slot + nanosPerRoute53Call;
+            wait = slot - now;
+        }
+        if (wait > 0) {
+            try {
+                java.util.concurrent.TimeUnit.NANOSECONDS.sleep(wait);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     private void chefDown(String instanceId) throws Exception {

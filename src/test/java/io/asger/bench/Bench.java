@@ -21,6 +21,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import io.asger.TestEvents;
 import io.asger.aws.AwsClients;
 import io.asger.local.LocalQueues;
+import io.asger.peers.FakeConsul;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
@@ -50,7 +51,12 @@ public final class Bench {
     private LocalQueues queues;
     private SqsClient sqs;
     private ChefStandIn chef;
+    private AwsStandIn aws;
+    private FakeConsul consul;
+    /** asger.route53.requests-per-second for asger (its maximum) and the same spacing in the baseline. */
+    static final String ROUTE53_RPS = "100";
     private Path keyFile;
+    private final Map<BenchProcess, String> dlqOf = new ConcurrentHashMap<>();
     private final ExecutorService senders = Executors.newFixedThreadPool(4);
 
     Bench(Options options, Path repo, Path work) {
@@ -85,6 +91,10 @@ public final class Bench {
         queues.start();
         sqs = AwsClients.localSqs(LocalQueues.endpoint(queues.port()));
         chef = new ChefStandIn();
+        aws = new AwsStandIn();
+        if (options.workloads.contains("all")) {
+            consul = FakeConsul.start();
+        }
         keyFile = repo.resolve("target/test-classes/chef/test-client-pkcs1.pem");
         if (!Files.exists(keyFile)) {
             throw new IllegalStateException("no " + keyFile + " (mvn test-compile)");
@@ -142,6 +152,13 @@ public final class Bench {
             baseline.pause();
             Map<String, BenchProcess> procs = Map.of("asger", asger, "baseline", baseline);
             Map<String, String> queueOf = Map.of("asger", asgerQueue, "baseline", baselineQueue);
+            if (options.warmup > 0) {
+                for (String impl : List.of("asger", "baseline")) {
+                    double[] w = drain(workload, procs.get(impl), queueOf.get(impl), options.warmup);
+                    progress("%s c=%d warm-up %s (%d events, not counted): %.0f events/s", workload, c, impl,
+                            options.warmup, w[0]);
+                }
+            }
             if (throughput) {
                 for (int round = 0; round < options.rounds; round++) {
                     List<String> order = round % 2 == 0 ? List.of("asger", "baseline") : List.of("baseline", "asger");
@@ -242,7 +259,16 @@ public final class Bench {
 
     private void awaitArrivals(Arrivals arrivals, long target, long timeoutSeconds, BenchProcess proc) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
+        long nextCheck = System.nanoTime();
         while (arrivals.count() < target) {
+            if (System.nanoTime() > nextCheck) {
+                nextCheck = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+                String dlq = dlqOf.get(proc);
+                if (dlq != null && depth(dlq) > 0) {
+                    throw new IllegalStateException(proc.label + " dead-lettered messages, so the figures would be wrong: "
+                            + proc.errors());
+                }
+            }
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException(proc.label + ": " + (target - arrivals.count())
                         + " events still not handled after " + timeoutSeconds + " s; see " + proc.log);
@@ -272,7 +298,22 @@ public final class Bench {
     }
 
     private Arrivals completion(String workload) {
-        return chef.nodeDeletes;
+        return workload.equals("route53") ? aws.recordDeletes : chef.nodeDeletes;
+    }
+
+    /** asger.tasks for the workload; the baseline runs them in asger's down order (reversed). */
+    static String tasks(String workload) {
+        return switch (workload) {
+            case "chef" -> "chef";
+            case "route53" -> "route53";
+            default -> "chef,route53,consul";
+        };
+    }
+
+    static String downOrder(String workload) {
+        List<String> t = new ArrayList<>(List.of(tasks(workload).split(",")));
+        java.util.Collections.reverse(t);
+        return String.join(",", t);
     }
 
     /** Fresh instance ids (never used before in this run), set up in the stand-ins the workload needs. */
@@ -280,6 +321,14 @@ public final class Bench {
         List<String> ids = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             ids.add(String.format("i-%017x", nextInstance.getAndIncrement()));
+        }
+        if (!workload.equals("chef")) {
+            aws.seed(ids);
+        }
+        if (workload.equals("all")) {
+            for (String id : ids) {
+                consul.registerNode("dc1", "web-" + id, AwsStandIn.address(id), Map.of("instance-id", id));
+            }
         }
         return ids;
     }
@@ -323,6 +372,9 @@ public final class Bench {
         env.put("AWS_ACCESS_KEY_ID", "bench");
         env.put("AWS_SECRET_ACCESS_KEY", "bench");
         env.put("AWS_ENDPOINT_URL_SQS", LocalQueues.endpoint(queues.port()).toString());
+        env.put("AWS_ENDPOINT_URL_ROUTE_53", aws.endpoint());
+        env.put("AWS_ENDPOINT_URL_EC2", aws.endpoint());
+        env.put("AWS_ENDPOINT_URL_AUTO_SCALING", aws.endpoint());
         return env;
     }
 
@@ -339,15 +391,21 @@ public final class Bench {
         env.put("ASGER_LIFECYCLE_COMPLETE", "false");
         env.put("CAMEL_MANAGEMENT_PORT", Integer.toString(freePort()));
         env.put("CAMEL_MANAGEMENT_HOST", "127.0.0.1");
-        env.put("ASGER_TASKS", "chef");
+        env.put("ASGER_TASKS", tasks(workload));
         env.put("ASGER_CHEF_URL", chef.url());
         env.put("ASGER_CHEF_CLIENT_NAME", "asger-bench");
         env.put("ASGER_CHEF_KEY_FILE", keyFile.toString());
+        env.put("ASGER_ROUTE53_ZONE_ID", AwsStandIn.ZONE_ID);
+        env.put("ASGER_ROUTE53_REQUESTS_PER_SECOND", ROUTE53_RPS);
+        if (consul != null) {
+            env.put("ASGER_CONSUL_URL", consul.url());
+        }
         List<String> command = new ArrayList<>(List.of(javaBin()));
         command.addAll(options.javaOptions);
         command.addAll(List.of("-jar", options.jar.toString(), "run"));
         BenchProcess p = new BenchProcess("asger c=" + c, command, env, repo, work.resolve("asger-" + workload + "-c" + c + ".log"));
         p.awaitReady("asger ready", 180);
+        dlqOf.put(p, dlqUrl);
         return p;
     }
 
@@ -355,8 +413,14 @@ public final class Bench {
         Map<String, String> env = awsEnv();
         List<String> command = new ArrayList<>(List.of(javaBin()));
         command.addAll(options.javaOptions);
+        command.addAll(List.of("-Dbench.chef.url=" + chef.url(), "-Dbench.chef.client-name=asger-bench",
+                "-Dbench.chef.key-file=" + keyFile, "-Dbench.route53.zone-id=" + AwsStandIn.ZONE_ID,
+                "-Dbench.route53.requests-per-second=" + ROUTE53_RPS));
+        if (consul != null) {
+            command.add("-Dbench.consul.url=" + consul.url());
+        }
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), Baseline.class.getName(),
-                queueUrl, chef.url(), "asger-bench", keyFile.toString(), Integer.toString(c)));
+                queueUrl, Integer.toString(c), downOrder(workload)));
         BenchProcess p = new BenchProcess("baseline c=" + c, command, env, repo,
                 work.resolve("baseline-" + workload + "-c" + c + ".log"));
         p.awaitReady("baseline ready", 120);
@@ -412,13 +476,16 @@ public final class Bench {
         t.append("|---:|---:|---:|---:|---:|\n");
         results.forEach((c, r) -> t.append(String.format(Locale.ROOT, "| %d | %.0f | %.0f | %.0f | %.0f |%n", c,
                 r.readyMs.get("asger"), r.readyMs.get("baseline"), r.idleRssMb.get("asger"), r.idleRssMb.get("baseline"))));
-        t.append(String.format(Locale.ROOT, "%nChef stand-in: %,d requests, %,d unsigned (refused), %,d node DELETEs for %,d distinct instances (the rest: redeliveries).%n",
-                chef.requests.get(), chef.unsigned.get(), chef.nodeDeletes.total(), chef.nodeDeletes.count()));
+        t.append(String.format(Locale.ROOT, "%nSo far in this run: Chef stand-in %,d requests, %,d unsigned (refused), %,d node DELETEs for %,d "
+                        + "distinct instances; AWS stand-in %,d Route 53 requests, %,d EC2 DescribeInstances, %,d refused, "
+                        + "records of %,d distinct instances deleted.%n",
+                chef.requests.get(), chef.unsigned.get(), chef.nodeDeletes.total(), chef.nodeDeletes.count(),
+                aws.route53Requests.get(), aws.ec2Requests.get(), aws.refused.get(), aws.recordDeletes.count()));
         print(t.toString());
     }
 
     private static String lastCall(String workload) {
-        return "Chef node DELETE";
+        return workload.equals("route53") ? "Route 53 change deleting its records" : "Chef node DELETE";
     }
 
     private void print(String text) {
@@ -444,6 +511,12 @@ public final class Bench {
         if (chef != null) {
             chef.close();
         }
+        if (aws != null) {
+            aws.close();
+        }
+        if (consul != null) {
+            consul.close();
+        }
         if (sqs != null) {
             sqs.close();
         }
@@ -462,6 +535,7 @@ public final class Bench {
         int[] latencyRates = {20, 200};
         int latencySeconds = 10;
         int idleSeconds = 5;
+        int warmup = 500;
         boolean quick;
         Path jar = Path.of("target/asger.jar");
         List<String> javaOptions = new ArrayList<>();
@@ -480,6 +554,7 @@ public final class Bench {
                         o.concurrency = List.of(2);
                         o.latencySeconds = 5;
                         o.idleSeconds = 2;
+                        o.warmup = 200;
                     }
                     case "--events" -> o.events = Integer.parseInt(value(args, ++i, a, o));
                     case "--rounds" -> o.rounds = Integer.parseInt(value(args, ++i, a, o));
@@ -491,6 +566,7 @@ public final class Bench {
                             : ints(value(args, i, a, o)).stream().mapToInt(Integer::intValue).toArray();
                     case "--latency-seconds" -> o.latencySeconds = Integer.parseInt(value(args, ++i, a, o));
                     case "--idle-seconds" -> o.idleSeconds = Integer.parseInt(value(args, ++i, a, o));
+                    case "--warmup" -> o.warmup = Integer.parseInt(value(args, ++i, a, o));
                     case "--jar" -> o.jar = Path.of(value(args, ++i, a, o));
                     case "--java-option" -> o.javaOptions.add(value(args, ++i, a, o));
                     default -> throw new IllegalArgumentException("unknown option " + a + " (see scripts/bench.sh)");

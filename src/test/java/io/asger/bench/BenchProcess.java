@@ -93,6 +93,12 @@ final class BenchProcess implements AutoCloseable {
         }
     }
 
+    /** The first ERROR lines of its output, for a failure's message. */
+    String errors() throws IOException {
+        return Files.readAllLines(log, StandardCharsets.ISO_8859_1).stream().filter(l -> l.contains("ERROR")).limit(3)
+                .reduce("", (a, b) -> a + "\n" + b) + "\n(all of it in " + log + ")";
+    }
+
     String tail() throws IOException {
         if (!Files.exists(log)) {
             return "";

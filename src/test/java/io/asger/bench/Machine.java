@@ -24,9 +24,9 @@ final class Machine {
         s.append("- Java: ").append(javaVersion()).append(o.javaOptions.isEmpty() ? ", default JVM flags for both"
                 : ", flags for both: " + String.join(" ", o.javaOptions)).append("\n");
         s.append(String.format(Locale.ROOT, "- Run: workloads %s; %,d events per round, %d round(s), concurrency %s; "
-                        + "latency at concurrency %d, rates %s events/s for %d s each%n",
+                        + "latency at concurrency %d, rates %s events/s for %d s each; %,d warm-up events per process first (not counted)%n",
                 String.join(",", o.workloads), o.events, o.rounds, o.concurrency, o.latencyConcurrency,
-                java.util.Arrays.toString(o.latencyRates), o.latencySeconds));
+                java.util.Arrays.toString(o.latencyRates), o.latencySeconds, o.warmup));
         s.append("- asger: `java -jar ").append(o.jar).append(" run` (routes/ of this checkout), configured by ASGER_* "
                 + "variables: asger.concurrency = N (N SQS consumers, up to 10 × N messages in flight), dry run off. "
                 + "**Trust checks off for both**: asger.sns.verify-signatures=false, asger.verify-termination=false "
