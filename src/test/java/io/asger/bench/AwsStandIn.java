@@ -130,7 +130,7 @@ final class AwsStandIn implements AutoCloseable {
             reply(exchange, 200, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<GetHostedZoneResponse xmlns=\"" + R53
                     + "\"><HostedZone><Id>/hostedzone/" + ZONE_ID + "</Id><Name>" + ZONE_NAME + "</Name><CallerReference>"
                     + "bench</CallerReference><Config><PrivateZone>true</PrivateZone></Config><ResourceRecordSetCount>"
-                    + (liveRecordSets() + 2) + "</ResourceRecordSetCount></HostedZone><VPCs><VPC><VPCRegion>"
+                    + liveRecordSets() + "</ResourceRecordSetCount></HostedZone><VPCs><VPC><VPCRegion>"
                     + Bench.REGION + "</VPCRegion><VPCId>vpc-0bench</VPCId></VPC></VPCs></GetHostedZoneResponse>");
         } else if (rest.equals(zone + "/rrset") && method.equals("GET")) {
             reply(exchange, 200, list(form(exchange.getRequestURI().getRawQuery())));

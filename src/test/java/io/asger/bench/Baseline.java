@@ -7,6 +7,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -37,7 +40,8 @@ import software.amazon.awssdk.services.sqs.model.Message;
  * The yardstick: the work asger's tasks do for terminate events, as a minimal hand-written loop with no Camel.
  * N threads, each: SQS long-poll receive of 10; for each message, Jackson parse of the SNS envelope and of the
  * notification inside (autoscaling notification, lifecycle hook message or EventBridge event); the tasks, in asger's
- * down order (consul, route53, chef); then one DeleteMessageBatch for the messages.
+ * down order (consul, route53, chef), each for the messages of the receive in parallel on 10 × N worker threads (as
+ * many messages in flight as asger holds at concurrency N); then one DeleteMessageBatch for the messages.
  * <ul>
  *   <li>consul: GET /v1/catalog/nodes?node-meta=instance-id:ID, PUT /v1/catalog/deregister for the node found</li>
  *   <li>route53: EC2 DescribeInstances of each instance (as asger's route53 task), then for the messages of the
@@ -75,9 +79,12 @@ public final class Baseline {
     private final String zoneId;
     private final long nanosPerRoute53Call;
     private long nextRoute53Call;
+    private final ExecutorService workers;
 
-    Baseline(String queueUrl, List<String> tasks) {
+    Baseline(String queueUrl, List<String> tasks, int threads) {
         this.queueUrl = queueUrl;
+        // As many workers as asger has at this concurrency: 10 per consumer.
+        this.workers = Executors.newFixedThreadPool(10 * threads);
         this.tasks = tasks;
         this.sqs = SqsClient.builder().httpClientBuilder(ApacheHttpClient.builder()).build();
         this.chefUrl = System.getProperty("bench.chef.url");
@@ -106,8 +113,8 @@ public final class Baseline {
     }
 
     public static void main(String[] args) throws Exception {
-        Baseline baseline = new Baseline(args[0], List.of(args[2].split(",")));
         int threads = Integer.parseInt(args[1]);
+        Baseline baseline = new Baseline(args[0], List.of(args[2].split(",")), threads);
         List<Thread> pollers = new ArrayList<>();
         for (int i = 0; i < threads; i++) {
             Thread t = new Thread(baseline::poll, "baseline-" + i);
@@ -138,17 +145,9 @@ public final class Baseline {
                 }
                 for (String task : tasks) {
                     switch (task) {
-                        case "consul" -> {
-                            for (String id : down) {
-                                consulDown(id);
-                            }
-                        }
+                        case "consul" -> inParallel(down, this::consulDown);
                         case "route53" -> route53Down(down);
-                        case "chef" -> {
-                            for (String id : down) {
-                                chefDown(id);
-                            }
-                        }
+                        case "chef" -> inParallel(down, this::chefDown);
                         default -> throw new IllegalArgumentException("unknown task " + task);
                     }
                 }
@@ -204,15 +203,31 @@ public final class Baseline {
         }
     }
 
-    private void route53Down(List<String> instanceIds) {
+    /** Runs the step for every instance on the workers, and waits for all; the first failure fails the receive. */
+    private void inParallel(List<String> instanceIds, Step step) throws Exception {
+        List<Future<?>> running = new ArrayList<>(instanceIds.size());
+        for (String id : instanceIds) {
+            running.add(workers.submit(() -> {
+                step.run(id);
+                return null;
+            }));
+        }
+        for (Future<?> f : running) {
+            f.get();
+        }
+    }
+
+    interface Step {
+        void run(String instanceId) throws Exception;
+    }
+
+    private void route53Down(List<String> instanceIds) throws Exception {
         if (instanceIds.isEmpty()) {
             return;
         }
-        List<Change> deletes = new ArrayList<>();
-        for (String id : instanceIds) {
+        List<Change> deletes = java.util.Collections.synchronizedList(new ArrayList<>());
+        inParallel(instanceIds, id -> {
             ec2.describeInstances(r -> r.instanceIds(id));
-        }
-        for (String id : instanceIds) {
             String name = id + ".asg.internal.";
             route53Call();
             List<ResourceRecordSet> sets = route53.listResourceRecordSets(r -> r.hostedZoneId(zoneId).startRecordName(name)
@@ -222,7 +237,7 @@ public final class Baseline {
             if (ours) {
                 sets.forEach(set -> deletes.add(Change.builder().action(ChangeAction.DELETE).resourceRecordSet(set).build()));
             }
-        }
+        });
         if (!deletes.isEmpty()) {
             route53Call();
             route53.changeResourceRecordSets(r -> r.hostedZoneId(zoneId).changeBatch(b -> b.changes(deletes)));

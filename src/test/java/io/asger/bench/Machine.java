@@ -32,7 +32,8 @@ final class Machine {
                 + "**Trust checks off for both**: asger.sns.verify-signatures=false, asger.verify-termination=false "
                 + "(the baseline does neither); asger.lifecycle.complete=false (neither completes lifecycle actions).\n");
         s.append("- Baseline: io.asger.bench.Baseline in its own JVM: N threads, each receive 10 (long poll) → "
-                + "handle them one after another → one DeleteMessageBatch; same AWS SDK SQS client (Apache HTTP), "
+                + "each task for the 10 in parallel on 10 × N worker threads (as many in flight as asger) → one "
+                + "DeleteMessageBatch; same AWS SDK SQS client (Apache HTTP), "
                 + "Apache HttpClient 5 for Chef (as camel-http), asger's ChefRequestSigner (X-Ops v1.1).\n");
         s.append("- Events: SNS envelopes (signature fields present, not verified) around, in turn, an Auto Scaling "
                 + "EC2_INSTANCE_TERMINATE notification, a lifecycle hook EC2_INSTANCE_TERMINATING message and an "
