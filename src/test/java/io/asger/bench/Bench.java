@@ -102,8 +102,8 @@ public final class Bench {
         for (String workload : options.workloads) {
             runWorkload(workload);
         }
-        print(String.format(Locale.ROOT, "%nWall time of this run: %.0f s. Work directory (process logs): %s%n",
-                (System.nanoTime() - started) / 1e9, work));
+        print(String.format(Locale.ROOT, "%nWall time of this run: %.0f s.%n", (System.nanoTime() - started) / 1e9));
+        System.err.println("bench: the processes' logs are in " + work);
     }
 
     private void runWorkload(String workload) throws Exception {
@@ -439,7 +439,7 @@ public final class Bench {
 
     private void printTables(String workload, Map<Integer, Result> results) {
         StringBuilder t = new StringBuilder();
-        t.append(String.format(Locale.ROOT, "%n### Workload `%s`%n%n", workload));
+        t.append(String.format(Locale.ROOT, "%n#### Workload `%s`%n%n", workload));
         t.append(String.format(Locale.ROOT, "Throughput: %,d events per round, %d round(s); each cell is median (min–max) over the rounds.%n%n",
                 options.events, options.rounds));
         t.append("| concurrency | asger events/s | baseline events/s | asger / baseline | asger CPU s per 1,000 events | baseline CPU s per 1,000 events | CPU asger / baseline |\n");
@@ -452,6 +452,8 @@ public final class Bench {
                         Stats.spread(r.cpuPer1000.get("baseline"), "%.2f"), Stats.spread(r.cpuRatio, "%.1f")));
             }
         });
+        t.append("\nTargets (issue 17): asger / baseline ≥ 0.95 at every concurrency; CPU asger / baseline ≤ 1.2; "
+                + "p99 < 100 ms at 20 events/s; throughput growing with concurrency until the CPUs are full.\n");
         results.forEach((c, r) -> {
             if (!r.latency.isEmpty()) {
                 t.append(String.format(Locale.ROOT, "%nLatency at concurrency %d, from just before the SQS SendMessage to the arrival of the %s at the stand-in "

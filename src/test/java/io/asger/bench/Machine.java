@@ -16,7 +16,7 @@ final class Machine {
 
     static String describe(Bench.Options o) throws IOException, InterruptedException {
         StringBuilder s = new StringBuilder();
-        s.append("## asger benchmark (scripts/bench.sh)\n\n");
+        s.append("### asger benchmark run (scripts/bench.sh)\n\n");
         s.append("- Command: `scripts/bench.sh").append(o.given.isEmpty() ? "" : " " + String.join(" ", o.given)).append("`\n");
         s.append("- Started: ").append(Instant.now().truncatedTo(ChronoUnit.SECONDS)).append("\n");
         s.append("- Machine: ").append(Runtime.getRuntime().availableProcessors()).append(" CPUs (nproc), ")
@@ -40,7 +40,16 @@ final class Machine {
                 + "EventBridge \"EC2 Instance Terminate Successful\" event; every one a fresh instance id.\n");
         s.append("- Peers, on loopback in the benchmark's own JVM: ElasticMQ (SQS), a Chef stand-in "
                 + "(io.asger.bench.ChefStandIn: checks the X-Ops signing headers are present, answers partial search "
-                + "and DELETE 200 with JSON as Chef does).\n");
+                + "and DELETE 200 with JSON as Chef does)");
+        if (!o.workloads.equals(java.util.List.of("chef"))) {
+            s.append("; for route53 and all, io.asger.bench.AwsStandIn (EC2 DescribeInstances, Auto Scaling "
+                    + "DescribeTags, Route 53 GetHostedZone, ListResourceRecordSets and ChangeResourceRecordSets, in "
+                    + "their own protocols; a DELETE of a record that does not exist is refused), Route 53 calls spaced "
+                    + "to " + Bench.ROUTE53_RPS + " per second by both (asger.route53.requests-per-second, its maximum; "
+                    + "record names {instanceId}.asg.internal); for all, io.asger.peers.FakeConsul (catalog lookup by "
+                    + "node meta, deregister)");
+        }
+        s.append(".\n");
         s.append("- CPU: user + system seconds of the measured JVM (/proc/PID/stat) from its resume to the last event's "
                 + "last call; start-up is not in it. The machine is shared and noisy: **only ratios within one run "
                 + "mean something**; compare runs by their ratios, not their events/s.\n");
