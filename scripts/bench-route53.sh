@@ -7,7 +7,11 @@
 #                                                          pass a smaller second number, or 0 to skip it)
 set -eu
 cd "$(dirname "$0")/.."
-mvn -B -q -o test-compile dependency:build-classpath -Dmdep.outputFile=target/bench-classpath.txt >/dev/null
-exec java -cp "target/test-classes:target/classes:$(cat target/bench-classpath.txt)" \
+# The test classes on the packaged jar (every library asger uses) plus the two test libraries AsgerTestApp needs:
+# maven-dependency-plugin cannot build a classpath offline here (its 2.8 default misses its own dependencies).
+[ -f target/asger.jar ] || mvn -B -q -o package -DskipTests
+mvn -B -q -o test-compile
+M2=${M2_REPO:-$HOME/.m2/repository}
+exec java -cp "target/test-classes:target/asger.jar:$M2/org/awaitility/awaitility/4.3.0/awaitility-4.3.0.jar:$M2/org/hamcrest/hamcrest/2.2/hamcrest-2.2.jar" \
   -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
   io.asger.route53.Route53Benchmark "$@"
