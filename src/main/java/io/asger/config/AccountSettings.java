@@ -69,7 +69,8 @@ public record AccountSettings(Map<String, String> roleArns, Optional<String> ext
             }
             if (!allowed.isEmpty() && !allowed.contains(account)) {
                 s.problem(key, "gives a role for account " + account + ", which " + TrustSettings.ACCOUNTS
-                        + " does not allow (" + String.join(",", allowed) + "): add it there, or drop the role");
+                        + " does not allow (" + String.join(",", new java.util.TreeSet<>(allowed))
+                        + "): add it there, or drop the role");
                 return;
             }
             roles.put(account, arn);
