@@ -3,6 +3,7 @@ package io.asger;
 import java.net.URI;
 
 import io.asger.aws.AccountClients;
+import io.asger.aws.MessageDeletes;
 import io.asger.aws.AwsClients;
 import io.asger.config.AccountSettings;
 import io.asger.aws.TerminationCheck;
@@ -65,6 +66,9 @@ public class AsgerConfiguration implements CamelConfiguration {
 
     /** Messages one poll hands over at most (SQS's own limit). */
     static final int MESSAGES_PER_POLL = 10;
+
+    /** A finished message's delete waits at most this long for nine more to share its DeleteMessageBatch call. */
+    static final long MESSAGE_DELETE_WAIT_MILLIS = 50;
 
     /**
      * The workers the intake route hands each received message to, one per {@link WorkerSlots} slot: the SQS consumer
@@ -228,6 +232,12 @@ public class AsgerConfiguration implements CamelConfiguration {
         slots.attach(sqs, context::isStopping);
         registry.bind("sqsClient", sqs);
         registry.bind("workerSlots", slots);
+        // A finished message leaves SQS with the next DeleteMessageBatch (receive-asg-events' first step); added after
+        // the local queue, so its pending deletes are sent at stop before that queue goes.
+        MessageDeletes deletes = new MessageDeletes(sqs, properties.resolveProperty(CoreSettings.QUEUE_URL).orElseThrow(),
+                MESSAGE_DELETE_WAIT_MILLIS);
+        registry.bind("messageDeletes", deletes);
+        context.addService(deletes, true, false);
         GracefulShutdown shutdown = new GracefulShutdown(sqs, properties.resolveProperty(CoreSettings.QUEUE_URL).orElseThrow());
         registry.bind("gracefulShutdown", shutdown);
         context.getManagementStrategy().addEventNotifier(shutdown);
@@ -246,7 +256,7 @@ public class AsgerConfiguration implements CamelConfiguration {
             registry.bind("metricsRegistry", new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
         }
         AsgerMetrics metrics = new AsgerMetrics(registry.lookupByNameAndType("metricsRegistry",
-                io.micrometer.core.instrument.MeterRegistry.class));
+                io.micrometer.core.instrument.MeterRegistry.class), context::getName);
         registry.bind("asgerMetrics", metrics);
         registry.bind("countRetry", (Processor) metrics::retry);
 

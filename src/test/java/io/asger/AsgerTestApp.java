@@ -40,6 +40,9 @@ public final class AsgerTestApp implements AutoCloseable {
     static final Path LOG_FILE = Path.of("target/asger-tests.log");
     private static SQSRestServer server;
     private static URI sqsEndpoint;
+    /** Where the applications send their SQS calls: the server, or a front a test put before it (its queue URLs'
+     * origin, which decides where asger connects). */
+    private static volatile URI appSqsEndpoint;
 
     private final Main main;
     private final SqsClient sqs;
@@ -72,6 +75,20 @@ public final class AsgerTestApp implements AutoCloseable {
         setIfAbsent("aws.accessKeyId", "test");
         setIfAbsent("aws.secretAccessKey", "test");
         return sqsEndpoint;
+    }
+
+    /**
+     * Applications started from now on send their SQS calls to this front (an {@link io.asger.peers.AwsFront} before
+     * {@link #sqsEndpoint()}, to see them): their queue URLs name it. null: straight to the server. The tests' own SQS
+     * clients never use it.
+     */
+    public static void sqsFront(URI front) {
+        appSqsEndpoint = front;
+    }
+
+    private static URI throughFront(URI queue) {
+        URI front = appSqsEndpoint;
+        return front == null ? queue : front.resolve(queue.getRawPath());
     }
 
     private static void setIfAbsent(String property, String value) {
@@ -122,8 +139,8 @@ public final class AsgerTestApp implements AutoCloseable {
             }
         }
         Map<String, String> all = new LinkedHashMap<>();
-        all.put("asger.queue-url", queue.toString());
-        all.put("asger.dlq-url", dlq.toString());
+        all.put("asger.queue-url", throughFront(queue).toString());
+        all.put("asger.dlq-url", throughFront(dlq).toString());
         all.put("asger.tasks", "log");
         all.put("asger.retry.delay-ms", "50");
         all.put("asger.retry.max-delay-ms", "200");

@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
@@ -25,7 +26,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
 /**
- * A recording front for moto: every request goes on to moto unchanged, and is recorded with what a test asks of it
+ * A recording front for moto (or ElasticMQ): every request goes on to moto unchanged, and is recorded with what a test asks of it
  * (which service and region it was signed for, which access key signed it, the form parameters of a Query-protocol
  * call such as EC2's and STS's, and the answer). moto keeps one set of resources per account, chosen by the access
  * key that signs, so a test sees both that a call was made with an assumed role's credentials and, through moto,
@@ -33,11 +34,18 @@ import com.sun.net.httpserver.HttpServer;
  */
 public final class AwsFront implements AutoCloseable {
 
-    /** One call: the SigV4 scope's service and region, the signing access key, its form parameters, moto's answer. */
+    /**
+     * One call: the SigV4 scope's service and region, the signing access key, its form parameters, the upstream's
+     * answer, and the request's body and {@code X-Amz-Target} (a JSON-protocol call's action, such as SQS's).
+     */
     public record Call(String service, String region, String accessKeyId, Map<String, String> params, int status,
-            String answer) {
+            String answer, String target, String body) {
+        /** The Query protocol's Action, or the JSON protocol's (X-Amz-Target "AmazonSQS.DeleteMessageBatch"). */
         public String action() {
-            return params.getOrDefault("Action", "");
+            if (params.containsKey("Action")) {
+                return params.get("Action");
+            }
+            return target.isEmpty() ? "" : target.substring(target.lastIndexOf('.') + 1);
         }
     }
 
@@ -68,7 +76,7 @@ public final class AwsFront implements AutoCloseable {
         return List.copyOf(calls);
     }
 
-    /** The calls of one service (the SigV4 scope's name: ec2, sts, autoscaling). */
+    /** The calls of one service (the SigV4 scope's name: ec2, sts, autoscaling, sqs). */
     public List<Call> calls(String service) {
         return calls.stream().filter(c -> c.service().equals(service)).toList();
     }
@@ -99,7 +107,9 @@ public final class AwsFront implements AutoCloseable {
                     ? form(new String(body, StandardCharsets.UTF_8)) : Map.of();
             calls.add(new Call(sig.matches() ? sig.group(3) : "", sig.matches() ? sig.group(2) : "",
                     sig.matches() ? sig.group(1) : "", params, response.statusCode(),
-                    new String(response.body(), StandardCharsets.UTF_8)));
+                    new String(response.body(), StandardCharsets.UTF_8),
+                    String.valueOf(Objects.requireNonNullElse(exchange.getRequestHeaders().getFirst("X-Amz-Target"), "")),
+                    new String(body, StandardCharsets.UTF_8)));
             response.headers().map().forEach((name, values) -> {
                 if (!HOP_BY_HOP.contains(name.toLowerCase()) && !name.startsWith(":")) {
                     exchange.getResponseHeaders().put(name, values);
