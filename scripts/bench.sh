@@ -15,6 +15,8 @@
 #     --warmup N              events each process handles first, not counted (default 500)
 #     --java-option OPT       a JVM flag for both asger and the baseline (repeatable)
 #     --jar PATH              the jar (default target/asger.jar)
+#     --profile DIR           a JFR recording of each measured JVM in DIR (asger-chef-c2.jfr, ...); read it with
+#                             java -cp target/test-classes io.asger.bench.JfrTop FILE.jfr
 #     --quick                 1,000 events, 1 round, concurrency 2, 5 s per latency rate (a smoke run, ~2 min)
 #
 # Builds what is missing: target/asger.jar (mvn package -DskipTests) and the test classes. The benchmark's own JVM

@@ -37,6 +37,7 @@ import io.asger.aws.StoppableSqsClient;
 import io.asger.config.OperationsSettings;
 import io.asger.ops.AsgerMetrics;
 import io.asger.ops.GracefulShutdown;
+import io.asger.ops.MessageLogContext;
 import io.asger.ops.QueueReadiness;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -66,6 +67,12 @@ public class AsgerConfiguration implements CamelConfiguration {
 
     /** Messages one poll hands over at most (SQS's own limit). */
     static final int MESSAGES_PER_POLL = 10;
+
+    /** How often `camel ps` and `camel get route` get fresh figures from a running asger (Camel's default: 1 s). */
+    static final int CLI_STATUS_MILLIS = 2000;
+
+    /** A receive, while fewer than half of its ten messages would have a free worker, waits this long for more. */
+    static final long RECEIVE_FILL_WAIT_MILLIS = 50;
 
     /** A finished message's delete waits at most this long for nine more to share its DeleteMessageBatch call. */
     static final long MESSAGE_DELETE_WAIT_MILLIS = 50;
@@ -177,6 +184,19 @@ public class AsgerConfiguration implements CamelConfiguration {
         }, true, false);
     }
 
+    /**
+     * The CLI connector (`camel ps`, `camel get route`) writes the process's status, every route's statistics read
+     * through JMX, to ~/.camel every second by default: about 7% of a core while asger is idle. Every
+     * CLI_STATUS_MILLIS is plenty for a person reading it, and costs half that.
+     */
+    static void slowCamelCliStatus(CamelContext context) {
+        org.apache.camel.cli.connector.LocalCliConnector cli =
+                context.hasService(org.apache.camel.cli.connector.LocalCliConnector.class);
+        if (cli != null) {
+            cli.updateDelay(CLI_STATUS_MILLIS);
+        }
+    }
+
     private static String sqsQueueUrl(PropertiesComponent properties) {
         return properties.resolveProperty(CoreSettings.QUEUE_URL).orElse("");
     }
@@ -212,7 +232,8 @@ public class AsgerConfiguration implements CamelConfiguration {
             properties.addOverrideProperty(CoreSettings.DLQ_URL, local.dlqUrl().toString());
             // Local mode is for trying asger out: nothing it does may touch a real Chef server, zone or catalog.
             properties.addOverrideProperty(CoreSettings.DRY_RUN, "true");
-            slots = new WorkerSlots(core.concurrency() * MESSAGES_PER_POLL, local.queueUrl().toString());
+            slots = new WorkerSlots(core.concurrency() * MESSAGES_PER_POLL, local.queueUrl().toString(),
+                    RECEIVE_FILL_WAIT_MILLIS);
             calls = AwsClients.localSqs(LocalQueues.endpoint(local.port()));
             receives = AwsClients.localSqs(LocalQueues.endpoint(local.port()), slots);
             LOG.info("Local mode (no asger.queue-url set): dry-run is on, and SNS signatures and instance states are not"
@@ -222,7 +243,7 @@ public class AsgerConfiguration implements CamelConfiguration {
                     + "java -jar target/asger.jar send examples/events/terminate-sns.json");
         } else {
             URI queueUrl = core.queueUrl().orElseThrow();
-            slots = new WorkerSlots(core.concurrency() * MESSAGES_PER_POLL, queueUrl.toString());
+            slots = new WorkerSlots(core.concurrency() * MESSAGES_PER_POLL, queueUrl.toString(), RECEIVE_FILL_WAIT_MILLIS);
             calls = AwsClients.sqs(queueUrl, core.dlqUrl().orElse(null));
             receives = AwsClients.sqs(queueUrl, core.dlqUrl().orElse(null), slots);
         }
@@ -245,6 +266,10 @@ public class AsgerConfiguration implements CamelConfiguration {
         registry.bind("sqsHeaderFilter", new SqsHeaderFilter());
         registry.bind("queueReceiveFailures", new QueueReceiveFailures());
         registry.bind("unfinishedMessageLog", new UnfinishedMessageLog(shutdown));
+        // Every log line about a message carries its ids (asgerMessageId, ... task): set as its steps run, removed
+        // when it is done.
+        context.getCamelContextExtension().addInterceptStrategy(new MessageLogContext());
+        context.getManagementStrategy().addEventNotifier(MessageLogContext.whenDone());
 
         registry.bind("asgEventNormalizer", new AsgEventNormalizer(settings.text(CoreSettings.GROUPS, ""),
                 settings.text(CoreSettings.FORMATS, AsgEventNormalizer.AUTOSCALING)));
@@ -281,6 +306,7 @@ public class AsgerConfiguration implements CamelConfiguration {
 
             @Override
             public void onCamelContextStarted(CamelContext camelContext, boolean alreadyStarted) {
+                slowCamelCliStatus(camelContext);
                 // The one line that says asger is up; Camel's own start-up listing is at DEBUG (log4j2.xml).
                 LOG.info("asger ready: queue {}, dead letters to {}, tasks {}, dry run {}, {} consumer(s), routes from {}, {}",
                         properties.resolveProperty(CoreSettings.QUEUE_URL).orElse("?"),

@@ -47,7 +47,9 @@ public class ChefRequestSigner implements Processor {
     @Override
     public void process(Exchange exchange) {
         Message in = exchange.getIn();
-        String method = in.getHeader(Exchange.HTTP_METHOD, String.class);
+        // The route sets the method as camel-http's HttpMethods (converting text to it is slow in Camel); either is read.
+        Object methodHeader = in.getHeader(Exchange.HTTP_METHOD);
+        String method = methodHeader == null ? null : methodHeader.toString();
         String uri = in.getHeader(Exchange.HTTP_URI, String.class);
         if (method == null || uri == null) {
             throw new IllegalStateException("ChefRequestSigner needs the CamelHttpMethod and CamelHttpUri headers");

@@ -402,8 +402,10 @@ public final class Bench {
         }
         List<String> command = new ArrayList<>(List.of(javaBin()));
         command.addAll(options.javaOptions);
+        command.addAll(options.profiling("asger-" + workload + "-c" + c));
         command.addAll(List.of("-jar", options.jar.toString(), "run"));
-        BenchProcess p = new BenchProcess("asger c=" + c, command, env, repo, work.resolve("asger-" + workload + "-c" + c + ".log"));
+        BenchProcess p = new BenchProcess("asger c=" + c, command, env, repo, work.resolve("asger-" + workload + "-c" + c + ".log"),
+                options.profile != null);
         p.awaitReady("asger ready", 180);
         dlqOf.put(p, dlqUrl);
         return p;
@@ -413,6 +415,7 @@ public final class Bench {
         Map<String, String> env = awsEnv();
         List<String> command = new ArrayList<>(List.of(javaBin()));
         command.addAll(options.javaOptions);
+        command.addAll(options.profiling("baseline-" + workload + "-c" + c));
         command.addAll(List.of("-Dbench.chef.url=" + chef.url(), "-Dbench.chef.client-name=asger-bench",
                 "-Dbench.chef.key-file=" + keyFile, "-Dbench.route53.zone-id=" + AwsStandIn.ZONE_ID,
                 "-Dbench.route53.requests-per-second=" + ROUTE53_RPS));
@@ -422,7 +425,7 @@ public final class Bench {
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), Baseline.class.getName(),
                 queueUrl, Integer.toString(c), downOrder(workload)));
         BenchProcess p = new BenchProcess("baseline c=" + c, command, env, repo,
-                work.resolve("baseline-" + workload + "-c" + c + ".log"));
+                work.resolve("baseline-" + workload + "-c" + c + ".log"), options.profile != null);
         p.awaitReady("baseline ready", 120);
         return p;
     }
@@ -541,7 +544,14 @@ public final class Bench {
         boolean quick;
         Path jar = Path.of("target/asger.jar");
         List<String> javaOptions = new ArrayList<>();
+        /** --profile DIR: a JFR recording (settings=profile) of every measured JVM, written there when it stops. */
+        Path profile;
         final List<String> given = new ArrayList<>();
+
+        List<String> profiling(String name) {
+            return profile == null ? List.of() : List.of("-XX:StartFlightRecording=settings=profile,dumponexit=true,filename="
+                    + profile.toAbsolutePath().resolve(name + ".jfr"));
+        }
 
         static Options parse(String[] args) {
             Options o = new Options();
@@ -571,6 +581,7 @@ public final class Bench {
                     case "--warmup" -> o.warmup = Integer.parseInt(value(args, ++i, a, o));
                     case "--jar" -> o.jar = Path.of(value(args, ++i, a, o));
                     case "--java-option" -> o.javaOptions.add(value(args, ++i, a, o));
+                    case "--profile" -> o.profile = Path.of(value(args, ++i, a, o));
                     default -> throw new IllegalArgumentException("unknown option " + a + " (see scripts/bench.sh)");
                 }
             }

@@ -22,8 +22,13 @@ final class BenchProcess implements AutoCloseable {
     private final long launchedAt;
     private long readyMs = -1;
 
-    BenchProcess(String label, List<String> command, Map<String, String> env, Path workDir, Path log) throws IOException {
+    /** Stopped with SIGTERM (a JFR recording is then written), not SIGKILL. */
+    private final boolean graceful;
+
+    BenchProcess(String label, List<String> command, Map<String, String> env, Path workDir, Path log, boolean graceful)
+            throws IOException {
         this.label = label;
+        this.graceful = graceful;
         this.log = log;
         ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile())
                 .redirectErrorStream(true).redirectOutput(log.toFile());
@@ -111,6 +116,10 @@ final class BenchProcess implements AutoCloseable {
     public void close() throws Exception {
         if (process.isAlive()) {
             resume();
+            if (graceful) {
+                process.destroy();
+                process.waitFor(60, TimeUnit.SECONDS);
+            }
             process.destroyForcibly();
             process.waitFor(10, TimeUnit.SECONDS);
         }

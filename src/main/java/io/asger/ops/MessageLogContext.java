@@ -1,0 +1,115 @@
+package io.asger.ops;
+
+import java.util.List;
+
+import io.asger.ExchangeProperties;
+import org.apache.camel.AsyncCallback;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.NamedNode;
+import org.apache.camel.Processor;
+import org.apache.camel.spi.CamelEvent;
+import org.apache.camel.spi.CamelEvent.ExchangeEvent;
+import org.apache.camel.spi.InterceptStrategy;
+import org.apache.camel.support.EventNotifierSupport;
+import org.apache.camel.support.processor.DelegateAsyncProcessor;
+import org.slf4j.MDC;
+
+/**
+ * Every log line about a message carries its SQS message id, instance id, group, event type and task: the exchange
+ * properties {@link #KEYS}, put in the logging MDC under their own names (log4j2.xml and asger-log.json read them).
+ *
+ * <p>Before each step of a message, on the thread that runs it, the MDC is brought up to date: a key changes only when
+ * its property has changed since the last step (the same object), and all of them when the thread starts on another
+ * message. They stay while the message runs on that thread, between its steps too (a retry's WARN line carries them),
+ * and are removed when the message is done ({@link #whenDone()}, an event notifier on the thread that ends it).
+ * camel-mdc did the same by setting and removing every key around every step, which was a seventh of asger's CPU per
+ * event (issue 17).
+ */
+public final class MessageLogContext implements InterceptStrategy {
+
+    /** The exchange properties each line about a message carries, in the MDC under the same names. */
+    public static final List<String> KEYS = List.of(ExchangeProperties.MESSAGE_ID, ExchangeProperties.INSTANCE_ID,
+            ExchangeProperties.GROUP, ExchangeProperties.EVENT_TYPE, ExchangeProperties.TASK);
+
+    private static final String[] NAMES = KEYS.toArray(String[]::new);
+
+    /** Per thread: the exchange its MDC is about (slot 0), and the property values put in the MDC for it. */
+    private static final ThreadLocal<Object[]> SHOWN = ThreadLocal.withInitial(() -> new Object[NAMES.length + 1]);
+
+    @Override
+    public Processor wrapProcessorInInterceptors(CamelContext context, NamedNode definition, Processor target,
+            Processor nextTarget) {
+        return new DelegateAsyncProcessor(target) {
+            @Override
+            public boolean process(Exchange exchange, AsyncCallback callback) {
+                show(exchange);
+                return processor.process(exchange, callback);
+            }
+
+            @Override
+            public String toString() {
+                return "MessageLogContext[" + processor + "]";
+            }
+        };
+    }
+
+    /** Brings this thread's MDC up to date with the exchange's properties. */
+    static void show(Exchange exchange) {
+        Object[] shown = SHOWN.get();
+        boolean same = shown[0] == exchange;
+        shown[0] = exchange;
+        for (int i = 0; i < NAMES.length; i++) {
+            Object value = exchange.getProperty(NAMES[i]);
+            if (same && value == shown[i + 1]) {
+                continue;
+            }
+            shown[i + 1] = value;
+            if (value == null) {
+                MDC.remove(NAMES[i]);
+            } else {
+                MDC.put(NAMES[i], value.toString());
+            }
+        }
+    }
+
+    /** Removes the keys from this thread's MDC if they are about this exchange. */
+    static void done(Exchange exchange) {
+        Object[] shown = SHOWN.get();
+        if (shown[0] != exchange) {
+            return;
+        }
+        for (int i = 0; i < NAMES.length; i++) {
+            if (shown[i + 1] != null) {
+                MDC.remove(NAMES[i]);
+            }
+        }
+        java.util.Arrays.fill(shown, null);
+    }
+
+    /** The event notifier that removes a message's keys from the MDC when its exchange completes or fails. */
+    public static EventNotifierSupport whenDone() {
+        EventNotifierSupport notifier = new EventNotifierSupport() {
+            @Override
+            public boolean isEnabled(CamelEvent event) {
+                return event.getType() == CamelEvent.Type.ExchangeCompleted || event.getType() == CamelEvent.Type.ExchangeFailed;
+            }
+
+            @Override
+            public void notify(CamelEvent event) {
+                done(((ExchangeEvent) event).getExchange());
+            }
+        };
+        notifier.setIgnoreCamelContextEvents(true);
+        notifier.setIgnoreCamelContextInitEvents(true);
+        notifier.setIgnoreRouteEvents(true);
+        notifier.setIgnoreServiceEvents(true);
+        notifier.setIgnoreStepEvents(true);
+        notifier.setIgnoreExchangeCreatedEvent(true);
+        notifier.setIgnoreExchangeSendingEvents(true);
+        notifier.setIgnoreExchangeSentEvents(true);
+        notifier.setIgnoreExchangeRedeliveryEvents(true);
+        notifier.setIgnoreExchangeAsyncProcessingStartedEvents(true);
+        return notifier;
+    }
+}
