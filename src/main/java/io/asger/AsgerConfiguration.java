@@ -38,10 +38,14 @@ import io.asger.config.OperationsSettings;
 import io.asger.ops.AsgerMetrics;
 import io.asger.ops.GracefulShutdown;
 import io.asger.ops.MessageLogContext;
+import io.asger.ops.RemoveHeaders;
 import io.asger.ops.QueueReadiness;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.apache.camel.NamedNode;
 import org.apache.camel.Processor;
+import org.apache.camel.component.micrometer.routepolicy.MicrometerRoutePolicyFactory;
+import org.apache.camel.spi.RoutePolicy;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.spi.PropertiesComponent;
@@ -197,6 +201,45 @@ public class AsgerConfiguration implements CamelConfiguration {
         }
     }
 
+    /** The route whose exchanges Camel's route metrics time: one per message, from receipt to delete. */
+    static final String METERED_ROUTE = "receive-asg-events";
+
+    /**
+     * Camel's route metrics (camel_exchanges_*, camel_route_policy_seconds) for receive-asg-events only, so one timer
+     * per message. On every route (camel.metrics.enable-route-policy, off in application.properties) they cost a timer
+     * sample and some strings at each of the dozen routes a message passes through (issue 17); asger's own meters time
+     * the tasks (asger_task_seconds) and the whole message (asger_message_handling_seconds).
+     */
+    static void addRouteMetrics(CamelContext context, MeterRegistry registry) throws Exception {
+        MicrometerRoutePolicyFactory factory = new MicrometerRoutePolicyFactory() {
+            @Override
+            public RoutePolicy createRoutePolicy(CamelContext camelContext, String routeId, NamedNode route) {
+                return METERED_ROUTE.equals(routeId) ? super.createRoutePolicy(camelContext, routeId, route) : null;
+            }
+        };
+        factory.getPolicyConfiguration().setContextEnabled(false);
+        factory.setMeterRegistry(registry);
+        context.addService(factory);
+        context.addRoutePolicyFactory(factory);
+    }
+
+    /**
+     * The header clean-ups the routes do before a task and before an HTTP call (io.asger.ops.RemoveHeaders: Camel's
+     * removeHeaders without its per-header regular expressions). One place for what a task and a request start from.
+     */
+    public static void bindHeaderClearing(Registry registry) {
+        // Before each attempt of a task: nothing left by an earlier task or attempt, but the redelivery count (without
+        // it retries never end) and the SQS receipt handle and message id (the message is deleted with them).
+        registry.bind("clearHeadersForTask", new RemoveHeaders("*", "CamelRedelivery*,CamelAwsSqsReceiptHandle,CamelAwsSqsMessageId"));
+        // Before an HTTP request: no inbound or earlier header may become a request header; Camel's own stay (camel-http
+        // never sends them).
+        registry.bind("clearInboundHeaders", new RemoveHeaders("*", "Camel*"));
+        // Before an HTTP request: no path, query or response header of an earlier call; the request's URI and method stay.
+        registry.bind("clearHttpCallHeaders", new RemoveHeaders("CamelHttp*", "CamelHttpUri,CamelHttpMethod"));
+        // The same, the request's URI and method too.
+        registry.bind("clearHttpHeaders", new RemoveHeaders("CamelHttp*", ""));
+    }
+
     private static String sqsQueueUrl(PropertiesComponent properties) {
         return properties.resolveProperty(CoreSettings.QUEUE_URL).orElse("");
     }
@@ -266,6 +309,7 @@ public class AsgerConfiguration implements CamelConfiguration {
         registry.bind("sqsHeaderFilter", new SqsHeaderFilter());
         registry.bind("queueReceiveFailures", new QueueReceiveFailures());
         registry.bind("unfinishedMessageLog", new UnfinishedMessageLog(shutdown));
+        bindHeaderClearing(registry);
         // Every log line about a message carries its ids (asgerMessageId, ... task): set as its steps run, removed
         // when it is done.
         context.getCamelContextExtension().addInterceptStrategy(new MessageLogContext());
@@ -284,6 +328,7 @@ public class AsgerConfiguration implements CamelConfiguration {
                 io.micrometer.core.instrument.MeterRegistry.class), context::getName);
         registry.bind("asgerMetrics", metrics);
         registry.bind("countRetry", (Processor) metrics::retry);
+        addRouteMetrics(context, registry.lookupByNameAndType("metricsRegistry", MeterRegistry.class));
 
         registry.bind("messageWorkers", messageWorkers(context, slots.slots()));
         bindAccountClients(context, registry, all.accounts(), core.localMode(), sqs);

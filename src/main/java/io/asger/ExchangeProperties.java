@@ -31,10 +31,18 @@ public final class ExchangeProperties {
     public static final String FAILED_TASK = "asgerFailedTask";
     /** The message's SQS SentTimestamp (epoch millis): where the end-to-end handling time starts. */
     public static final String SENT_TIMESTAMP = "asgerSentTimestamp";
-    /** The event's instance id, group and type, copied out of {@link #EVENT} for the logs' MDC (camel.mdc.*). */
+    /**
+     * The event's instance id, group and type (as text), read off {@link #EVENT} once by route-by-event-type: every log
+     * line about the message carries them (io.asger.ops.MessageLogContext), and steps read them as plain properties
+     * (an expression reading {@code ${exchangeProperty.event.instanceId}} is an OGNL call, which copies the exchange).
+     */
     public static final String INSTANCE_ID = "asgerInstanceId";
     public static final String GROUP = "asgerGroup";
     public static final String EVENT_TYPE = "asgerEventType";
+    /** The event's direction (up, down, up-failed, down-failed): run-one-task calls direct:TASK-DIRECTION. */
+    public static final String DIRECTION = "asgerDirection";
+    /** Whether asger heartbeats and completes the event's lifecycle action (io.asger.lifecycle.LifecyclePolicy#actsOn). */
+    public static final String LIFECYCLE_ACTION = "asgerLifecycleAction";
 
     /** The reconcile sweep's plan (io.asger.reconcile.ReconcilePlan), in routes/reconcile.camel.yaml. */
     public static final String RECONCILE_PLAN = "reconcilePlan";

@@ -123,14 +123,14 @@ class HostileInputIT {
                 System.out.printf("[prove-it] hostile: bodies %d in %.1f s; dead letters %d (expected %d), ignored %d, "
                         + "wrong outcomes %d, tasks run %d, connections to Chef %d, Route 53 %d, Consul %d, EC2 %d, "
                         + "Auto Scaling %d, asger alive %s%n", cases.size(), seconds, dead.size(), expectedDead,
-                        cases.size() - expectedDead, wrong.size(), count(out, "Handling "), chef.connections(),
+                        cases.size() - expectedDead, wrong.size(), count(out, ": handled in "), chef.connections(),
                         route53.connections(), consul.connections(), ec2.connections(), autoScaling.connections(),
                         asger.isAlive());
                 assertThat(wrong).isEmpty();
                 assertThat(oversizedRefused).as("SQS refuses a body over 1 MiB").isTrue();
                 assertThat(dead).hasSize((int) expectedDead);
                 assertThat(peerConnections).as("connections to Chef, Route 53, Consul, EC2, Auto Scaling").isZero();
-                assertThat(out).doesNotContain("Handling ").doesNotContain(" a.chef ").doesNotContain("Exception in thread");
+                assertThat(out).doesNotContain(": handled in ").doesNotContain(" a.chef ").doesNotContain("Exception in thread");
                 assertThat(asger.isAlive()).isTrue();
                 assertThat(new AsgerTestAppDepth(sqs).depth(queue)).isZero();
             } finally {

@@ -69,6 +69,11 @@ class ObservabilityIT {
             assertThat(sample(scrape, "asger_message_handling_seconds_count", Map.of("outcome", "handled"))).isEqualTo(3);
             assertThat(sample(scrape, "asger_message_handling_seconds_count", Map.of())).isEqualTo(5);
             assertThat(sample(scrape, "asger_message_handling_seconds_sum", Map.of("outcome", "handled"))).isGreaterThan(0);
+            // Camel's route metrics: one exchange per message, on the route that receives it, and on no other route.
+            assertThat(sample(scrape, "camel_exchanges_total", Map.of("routeId", "receive-asg-events"))).isEqualTo(5);
+            assertThat(sample(scrape, "camel_route_policy_seconds_count", Map.of("routeId", "receive-asg-events"))).isEqualTo(5);
+            assertThat(scrape.lines().filter(l -> l.startsWith("camel_exchanges_total{") || l.startsWith("camel_route_policy_seconds_count{"))
+                    .filter(l -> !l.contains("routeId=\"receive-asg-events\""))).isEmpty();
         }
     }
 

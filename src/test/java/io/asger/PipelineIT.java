@@ -42,6 +42,11 @@ class PipelineIT {
                     "third-down:i-0123456789abcdef0", "second-down:i-0123456789abcdef0", "first-down:i-0123456789abcdef0");
             assertThat(app.mainQueueDepth()).isZero();
             assertThat(app.dlq()).isEmpty();
+            // asger's own lines about a handled message: the one "Finished" line (these tasks log nothing, and with the
+            // termination check off there is no "is going away" line).
+            assertThat(app.logText().lines().filter(l -> l.contains("instance=i-0123456789abcdef0"))
+                    .filter(l -> l.contains(" INFO ") || l.contains(" WARN ")).toList())
+                    .singleElement().asString().contains("Finished message ").contains(": handled in ");
         }
     }
 

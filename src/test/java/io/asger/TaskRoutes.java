@@ -58,6 +58,7 @@ public final class TaskRoutes implements AutoCloseable {
         // camel-console is on the classpath (for camel ps): its registry iterates consoles while they are still being
         // added at start (ConcurrentModificationException, seen twice); a task-route test needs no dev console.
         context.setDevConsole(false);
+        io.asger.AsgerConfiguration.bindHeaderClearing(context.getRegistry());
         // What application.properties does for Camel Main: no retries inside Apache HttpClient.
         context.getComponent("http", HttpComponent.class).setHttpClientConfigurer(new NoHttpClientRetries());
         context.getComponent("https", HttpComponent.class).setHttpClientConfigurer(new NoHttpClientRetries());
@@ -78,6 +79,11 @@ public final class TaskRoutes implements AutoCloseable {
         exchange.setProperty(ExchangeProperties.EVENT, event);
         exchange.setProperty(ExchangeProperties.TASK, task);
         exchange.setProperty(ExchangeProperties.MESSAGE_ID, event.getMessageId());
+        // As route-by-event-type and run-task-chain set them.
+        exchange.setProperty(ExchangeProperties.INSTANCE_ID, event.getInstanceId());
+        exchange.setProperty(ExchangeProperties.GROUP, event.getGroupName());
+        exchange.setProperty(ExchangeProperties.EVENT_TYPE, String.valueOf(event.getType()));
+        exchange.setProperty(ExchangeProperties.DIRECTION, event.getDirection());
         exchange.getMessage().setHeader(Sqs2Constants.RECEIPT_HANDLE, "receipt-handle-of-" + event.getMessageId());
         exchange.getMessage().setHeader(Sqs2Constants.MESSAGE_ID, event.getMessageId());
         exchange.getMessage().setBody(event);

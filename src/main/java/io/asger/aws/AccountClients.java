@@ -59,6 +59,7 @@ public final class AccountClients implements AutoCloseable {
     private volatile String homeAccount;
     private volatile String homeAccountProblem;
     private volatile long nextIdentityAttempt = System.nanoTime();
+    private long identityRetryNanos = IDENTITY_RETRY_SECONDS * 1_000_000_000L;
 
     /** The daemon's: clients from {@link AwsClients}, STS in {@code stsRegion} when no region is configured. */
     public AccountClients(AccountSettings settings, Region stsRegion) {
@@ -97,7 +98,7 @@ public final class AccountClients implements AutoCloseable {
         if (homeAccount != null || !enabled) {
             return Optional.ofNullable(homeAccount);
         }
-        nextIdentityAttempt = System.nanoTime() + IDENTITY_RETRY_SECONDS * 1_000_000_000L;
+        nextIdentityAttempt = System.nanoTime() + identityRetryNanos;
         try {
             homeAccount = homeAccountLookup.get();
             homeAccountProblem = null;
@@ -150,6 +151,12 @@ public final class AccountClients implements AutoCloseable {
         return client(autoScaling, autoScalingFactory, account, region, messageId);
     }
 
+    /** How long after a failed GetCallerIdentity it may be asked again (tests shorten it). */
+    void identityRetry(java.time.Duration interval) {
+        identityRetryNanos = interval.toNanos();
+        nextIdentityAttempt = System.nanoTime();
+    }
+
     /** Clients made so far, every service, account and region. */
     public int clientsMade() {
         return made.get();
@@ -182,7 +189,9 @@ public final class AccountClients implements AutoCloseable {
             return credentials.computeIfAbsent(account, a -> roleCredentials.apply(role.get()));
         }
         String home = homeAccount;
-        if (home == null && System.nanoTime() - nextIdentityAttempt >= 0) {
+        // Asked again only where the answer decides something: with no role given, every account gets the default
+        // credentials anyway, and a message would wait on STS's failure (about half a second) every ten seconds.
+        if (home == null && !settings.roleArns().isEmpty() && System.nanoTime() - nextIdentityAttempt >= 0) {
             home = learnHomeAccount().orElse(null);
         }
         if (home == null) {

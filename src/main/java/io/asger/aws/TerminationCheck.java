@@ -80,7 +80,8 @@ public final class TerminationCheck implements AutoCloseable {
     }
 
     /**
-     * @return why the instance counts as going away, for the log (e.g. "EC2 state terminated")
+     * @return why the instance counts as going away, for the log (e.g. "EC2 state terminated"); null when the check
+     *         is off (asger.verify-termination)
      * @throws PermanentFailure the instance is not going away, or asger may not ask
      * @throws TransientFailure AWS could not be asked
      */
@@ -95,7 +96,8 @@ public final class TerminationCheck implements AutoCloseable {
     /** @param account whose credentials ask (null: the default ones) */
     public String confirm(String instanceId, String account, String regionName, String messageId) {
         if (!enabled) {
-            return "not checked (asger.verify-termination is off)";
+            // Not asked (asger.verify-termination is off; asger warned about it once at start-up).
+            return null;
         }
         String result = "failed";
         try {

@@ -184,12 +184,17 @@ public final class WorkerSlots implements ExecutionInterceptor, Processor {
 
     // --- the exchange: a message keeps its slot until it is done ---
 
+    /** A message's exchange is done: its worker is free again. */
+    void exchangeDone() {
+        free.release();
+    }
+
     @Override
     public void process(Exchange exchange) {
         exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
             @Override
             public void onDone(Exchange done) {
-                free.release();
+                exchangeDone();
             }
 
             @Override

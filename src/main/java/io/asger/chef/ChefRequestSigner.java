@@ -54,12 +54,28 @@ public class ChefRequestSigner implements Processor {
         if (method == null || uri == null) {
             throw new IllegalStateException("ChefRequestSigner needs the CamelHttpMethod and CamelHttpUri headers");
         }
-        byte[] body = in.getBody(byte[].class);
-        if (body == null) {
-            body = new byte[0];
-        }
+        byte[] body = bodyBytes(in);
         signedHeaders(method, URI.create(uri).getRawPath(), body, clock.instant()).forEach(in::setHeader);
         in.setBody(body.length == 0 ? null : body);
+    }
+
+    /**
+     * The request body as bytes. The routes give none (a DELETE) or text (a search); those are read directly, as
+     * Camel's type converter looks a converter up anew for a null or text body at every call.
+     */
+    private static byte[] bodyBytes(Message in) {
+        Object body = in.getBody();
+        if (body == null) {
+            return new byte[0];
+        }
+        if (body instanceof byte[] bytes) {
+            return bytes;
+        }
+        if (body instanceof String text) {
+            return text.getBytes(StandardCharsets.UTF_8);
+        }
+        byte[] converted = in.getBody(byte[].class);
+        return converted == null ? new byte[0] : converted;
     }
 
     /** The headers for one request; {@code path} is the full request path without the query string. */

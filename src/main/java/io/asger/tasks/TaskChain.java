@@ -9,6 +9,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 import io.asger.config.InvalidSettingException;
+import io.asger.event.AsgEvent;
 import io.asger.event.EventType;
 import org.apache.camel.CamelContext;
 import org.apache.camel.model.Model;
@@ -69,8 +70,9 @@ public class TaskChain {
         return task + "-" + direction.name().toLowerCase().replace('_', '-');
     }
 
-    /** The tasks to run for an event type, in order: e.g. {@code [consul, chef, log]} for DOWN. */
-    public List<String> tasksFor(EventType type) {
+    /** The tasks to run for an event, in order: e.g. {@code [consul, chef, log]} for a DOWN event. */
+    public List<String> tasksFor(AsgEvent event) {
+        EventType type = event.getType();
         List<String> chain = chains.get(type);
         if (chain == null) {
             throw new IllegalStateException("no task chain for " + type + " (chains are resolved when Camel starts)");

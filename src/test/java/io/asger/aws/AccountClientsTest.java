@@ -150,6 +150,30 @@ class AccountClientsTest {
     }
 
     @Test
+    void aSingleAccountAsgerAsksStsOnceAndNeverOnAMessagesWay() {
+        try (AccountClients clients = clients(Map.of(), null)) {
+            clients.identityRetry(java.time.Duration.ZERO);
+            assertThat(clients.learnHomeAccount()).isEmpty();
+            for (int i = 0; i < 100; i++) {
+                clients.check(event(i, "555555555555", "eu-west-1"));
+                clients.ec2(event(i, "555555555555", "eu-west-1"));
+            }
+            assertThat(identityCalls).hasValue(1);
+        }
+        // With roles given the answer matters: asked again (here at once) while an event needs it.
+        identityCalls.set(0);
+        try (AccountClients clients = clients(roles(), null)) {
+            clients.identityRetry(java.time.Duration.ZERO);
+            assertThat(clients.learnHomeAccount()).isEmpty();
+            for (int i = 0; i < 3; i++) {
+                int n = i;
+                assertThatThrownBy(() -> clients.check(event(n, HOME, "eu-west-1"))).isInstanceOf(TransientFailure.class);
+            }
+            assertThat(identityCalls).hasValue(4);
+        }
+    }
+
+    @Test
     void whenStsCannotSayWhoAsgerIsAnAccountWithoutARoleWaitsButRoleAccountsGoOn() {
         try (AccountClients clients = clients(roles(), null)) {
             assertThat(clients.learnHomeAccount()).isEmpty();

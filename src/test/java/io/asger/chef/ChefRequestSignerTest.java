@@ -141,6 +141,36 @@ class ChefRequestSignerTest {
     }
 
     @Test
+    void processorReadsTheMethodAsCamelHttpsEnumAndEveryBodyAsItsBytes() throws Exception {
+        ChefRequestSigner signer = signer("1.1");
+        signer.setClock(Clock.fixed(TIME, ZoneOffset.UTC));
+        DefaultCamelContext camel = new DefaultCamelContext();
+        Exchange delete = new DefaultExchange(camel);
+        delete.getIn().setHeader(Exchange.HTTP_METHOD, org.apache.camel.component.http.HttpMethods.DELETE);
+        delete.getIn().setHeader(Exchange.HTTP_URI, "https://chef.example.com/organizations/acme/nodes/web-1");
+
+        signer.process(delete);
+
+        assertThat(delete.getIn().getHeader("X-Ops-Content-Hash")).isEqualTo(b64("SHA-1", ""));
+        Map<String, String> sent = delete.getIn().getHeaders().entrySet().stream()
+                .collect(Collectors.toMap(Map.Entry::getKey, e -> String.valueOf(e.getValue())));
+        assertThat(decrypt(signature(sent))).startsWith("Method:DELETE\n");
+        assertThat(delete.getIn().getBody()).isNull();
+
+        for (Object body : new Object[] {BODY.getBytes(StandardCharsets.UTF_8), new java.io.ByteArrayInputStream(
+                BODY.getBytes(StandardCharsets.UTF_8))}) {
+            Exchange post = new DefaultExchange(camel);
+            post.getIn().setHeader(Exchange.HTTP_METHOD, org.apache.camel.component.http.HttpMethods.POST);
+            post.getIn().setHeader(Exchange.HTTP_URI, "https://chef.example.com/organizations/acme/search/node");
+            post.getIn().setBody(body);
+            signer.process(post);
+            assertThat(post.getIn().getHeader("X-Ops-Content-Hash")).as(body.getClass().getSimpleName())
+                    .isEqualTo(b64("SHA-1", BODY));
+            assertThat(post.getIn().getBody(String.class)).isEqualTo(BODY);
+        }
+    }
+
+    @Test
     void refusesUnknownVersionsAndMissingSettings() {
         assertThatThrownBy(() -> new ChefRequestSigner().setSignVersion("1.2"))
                 .hasMessageContaining("asger.chef.sign-version");

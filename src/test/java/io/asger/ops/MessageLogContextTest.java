@@ -1,0 +1,134 @@
+package io.asger.ops;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.asger.ExchangeProperties;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.slf4j.MDC;
+
+/**
+ * The MDC a log line about a message sees, step by step, as asger installs MessageLogContext (an intercept strategy and
+ * an event notifier, io.asger.AsgerConfiguration): the keys follow the exchange properties, belong to one message at a
+ * time, and are gone when it is done.
+ */
+class MessageLogContextTest {
+
+    private CamelContext context;
+    private ProducerTemplate producer;
+    /** What the MDC held at each "look" step: step name -> the asger keys present. */
+    private final List<Map<String, String>> seen = new ArrayList<>();
+
+    @BeforeEach
+    void start() throws Exception {
+        context = new DefaultCamelContext();
+        context.getCamelContextExtension().addInterceptStrategy(new MessageLogContext());
+        context.getManagementStrategy().addEventNotifier(MessageLogContext.whenDone());
+        context.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("direct:message")
+                        .process(e -> look("start"))
+                        .setProperty(ExchangeProperties.MESSAGE_ID, constant("m-1"))
+                        .process(e -> look("with id"))
+                        .setProperty(ExchangeProperties.INSTANCE_ID, simple("${body}"))
+                        .setProperty(ExchangeProperties.EVENT_TYPE, constant("DOWN"))
+                        .to("direct:task")
+                        .process(e -> look("after task"));
+                from("direct:task")
+                        .setProperty(ExchangeProperties.TASK, constant("chef"))
+                        .process(e -> look("in task"))
+                        .setProperty(ExchangeProperties.TASK, constant("lifecycle"))
+                        .process(e -> look("task changed"))
+                        .removeProperty(ExchangeProperties.TASK)
+                        .process(e -> look("task removed"));
+            }
+        });
+        context.start();
+        producer = context.createProducerTemplate();
+        MDC.clear();
+    }
+
+    @AfterEach
+    void stop() {
+        context.stop();
+        MDC.clear();
+    }
+
+    private void look(String step) {
+        Map<String, String> keys = new HashMap<>();
+        keys.put("step", step);
+        for (String key : MessageLogContext.KEYS) {
+            if (MDC.get(key) != null) {
+                keys.put(key, MDC.get(key));
+            }
+        }
+        seen.add(keys);
+    }
+
+    private Map<String, String> at(String step) {
+        return seen.stream().filter(m -> m.get("step").equals(step)).reduce((a, b) -> b).orElseThrow();
+    }
+
+    @Test
+    void eachStepSeesThePropertiesSetBeforeIt() {
+        producer.sendBody("direct:message", "i-0123456789abcdef0");
+
+        assertThat(at("start")).containsOnlyKeys("step");
+        assertThat(at("with id")).containsOnly(Map.entry("step", "with id"), Map.entry(ExchangeProperties.MESSAGE_ID, "m-1"));
+        assertThat(at("in task")).contains(Map.entry(ExchangeProperties.MESSAGE_ID, "m-1"),
+                Map.entry(ExchangeProperties.INSTANCE_ID, "i-0123456789abcdef0"),
+                Map.entry(ExchangeProperties.EVENT_TYPE, "DOWN"), Map.entry(ExchangeProperties.TASK, "chef"));
+        assertThat(at("task changed")).containsEntry(ExchangeProperties.TASK, "lifecycle");
+        assertThat(at("task removed")).doesNotContainKey(ExchangeProperties.TASK)
+                .containsEntry(ExchangeProperties.INSTANCE_ID, "i-0123456789abcdef0");
+        assertThat(at("after task")).containsEntry(ExchangeProperties.MESSAGE_ID, "m-1");
+    }
+
+    @Test
+    void theKeysAreGoneWhenTheMessageIsDoneAndTheNextMessageStartsClean() {
+        producer.sendBody("direct:message", "i-0123456789abcdef0");
+        // The same thread (the producer's): nothing of the first message is left once it is done.
+        for (String key : MessageLogContext.KEYS) {
+            assertThat(MDC.get(key)).as(key).isNull();
+        }
+
+        // A message whose steps run while another's keys are still in this thread's MDC sees only its own.
+        MDC.put(ExchangeProperties.TASK, "stale");
+        MDC.put(ExchangeProperties.INSTANCE_ID, "i-stale");
+        Exchange second = context.getEndpoint("direct:message").createExchange();
+        second.getMessage().setBody("i-00000000000000002");
+        producer.send("direct:message", second);
+        assertThat(at("start")).containsOnlyKeys("step");
+        assertThat(at("in task")).containsEntry(ExchangeProperties.INSTANCE_ID, "i-00000000000000002");
+    }
+
+    @Test
+    void aFailedMessageLeavesNothingBehindEither() throws Exception {
+        context.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("direct:failing")
+                        .setProperty(ExchangeProperties.MESSAGE_ID, constant("m-2"))
+                        .process(e -> look("before failing"))
+                        .throwException(new IllegalStateException("boom"));
+            }
+        });
+        Exchange failed = producer.send("direct:failing", e -> e.getMessage().setBody("x"));
+
+        assertThat(failed.getException()).hasMessage("boom");
+        assertThat(at("before failing")).containsEntry(ExchangeProperties.MESSAGE_ID, "m-2");
+        assertThat(MDC.get(ExchangeProperties.MESSAGE_ID)).isNull();
+    }
+}
