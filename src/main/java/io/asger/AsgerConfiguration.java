@@ -73,13 +73,16 @@ public class AsgerConfiguration implements CamelConfiguration {
     static final int MESSAGES_PER_POLL = 10;
 
     /** How often `camel ps` and `camel get route` get fresh figures from a running asger (Camel's default: 1 s). */
-    static final int CLI_STATUS_MILLIS = 2000;
+    static final int CLI_STATUS_MILLIS = 5000;
 
     /** A receive, while fewer than half of its ten messages would have a free worker, waits this long for more. */
     static final long RECEIVE_FILL_WAIT_MILLIS = 50;
 
-    /** A finished message's delete waits at most this long for nine more to share its DeleteMessageBatch call. */
-    static final long MESSAGE_DELETE_WAIT_MILLIS = 50;
+    /**
+     * A finished message's delete waits at most this long for nine more to share its DeleteMessageBatch call. At 50 ms
+     * a busy asger sent four deletes a call on average, each call costing as much CPU as a message's Chef search.
+     */
+    static final long MESSAGE_DELETE_WAIT_MILLIS = 200;
 
     /**
      * The workers the intake route hands each received message to, one per {@link WorkerSlots} slot: the SQS consumer
@@ -190,8 +193,9 @@ public class AsgerConfiguration implements CamelConfiguration {
 
     /**
      * The CLI connector (`camel ps`, `camel get route`) writes the process's status, every route's statistics read
-     * through JMX, to ~/.camel every second by default: about 7% of a core while asger is idle. Every
-     * CLI_STATUS_MILLIS is plenty for a person reading it, and costs half that.
+     * through JMX and a dozen dev consoles, to ~/.camel every second by default: about 7% of a core while asger is
+     * idle, and about 40 ms of CPU each time. Every CLI_STATUS_MILLIS is plenty for a person reading it (and for the
+     * CLI's commands, which it reads at the same pace), at a fifth of the cost.
      */
     static void slowCamelCliStatus(CamelContext context) {
         org.apache.camel.cli.connector.LocalCliConnector cli =
@@ -313,10 +317,10 @@ public class AsgerConfiguration implements CamelConfiguration {
         // Every log line about a message carries its ids (asgerMessageId, ... task): set as its steps run, removed
         // when it is done.
         context.getCamelContextExtension().addInterceptStrategy(new MessageLogContext());
-        context.getManagementStrategy().addEventNotifier(MessageLogContext.whenDone());
 
         registry.bind("asgEventNormalizer", new AsgEventNormalizer(settings.text(CoreSettings.GROUPS, ""),
                 settings.text(CoreSettings.FORMATS, AsgEventNormalizer.AUTOSCALING)));
+        registry.bind("eventProperties", new io.asger.event.EventProperties());
         registry.bind("failures", new Failures());
         registry.bind("failureRecorder", new FailureRecorder());
         registry.bind("deadLetterAttributes", new DeadLetterAttributes());

@@ -39,6 +39,12 @@ public class GracefulShutdown extends EventNotifierSupport {
     public GracefulShutdown(StoppableSqsClient sqs, String queueUrl) {
         this.sqs = sqs;
         this.queueUrl = queueUrl;
+        // Only the context's stopping events: otherwise Camel makes an event for every exchange and every send, at
+        // each step of each message, to ask this notifier about it.
+        setIgnoreExchangeEvents(true);
+        setIgnoreRouteEvents(true);
+        setIgnoreServiceEvents(true);
+        setIgnoreStepEvents(true);
     }
 
     @Override

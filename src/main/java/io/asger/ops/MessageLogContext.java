@@ -7,11 +7,12 @@ import org.apache.camel.AsyncCallback;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.NamedNode;
+import org.apache.camel.Ordered;
 import org.apache.camel.Processor;
-import org.apache.camel.spi.CamelEvent;
-import org.apache.camel.spi.CamelEvent.ExchangeEvent;
 import org.apache.camel.spi.InterceptStrategy;
-import org.apache.camel.support.EventNotifierSupport;
+import org.apache.camel.spi.Synchronization;
+import org.apache.camel.spi.UnitOfWork;
+import org.apache.camel.support.SynchronizationAdapter;
 import org.apache.camel.support.processor.DelegateAsyncProcessor;
 import org.slf4j.MDC;
 
@@ -22,7 +23,7 @@ import org.slf4j.MDC;
  * <p>Before each step of a message, on the thread that runs it, the MDC is brought up to date: a key changes only when
  * its property has changed since the last step (the same object), and all of them when the thread starts on another
  * message. They stay while the message runs on that thread, between its steps too (a retry's WARN line carries them),
- * and are removed when the message is done ({@link #whenDone()}, an event notifier on the thread that ends it).
+ * and are removed when the message is done (a completion of its exchange, on the thread that ends it).
  * camel-mdc did the same by setting and removing every key around every step, which was a seventh of asger's CPU per
  * event (issue 17).
  */
@@ -58,8 +59,18 @@ public final class MessageLogContext implements InterceptStrategy {
     static void show(Exchange exchange) {
         Object[] shown = SHOWN.get();
         boolean same = shown[0] == exchange;
-        shown[0] = exchange;
-        for (int i = 0; i < NAMES.length; i++) {
+        if (!same) {
+            shown[0] = exchange;
+            // The keys go when the message is done (and are put anew if its steps go on on this thread).
+            UnitOfWork uow = exchange.getUnitOfWork();
+            if (uow != null && !uow.containsSynchronization(CLEAR)) {
+                exchange.getExchangeExtension().addOnCompletion(CLEAR);
+            }
+        }
+        // The message id, instance id, group and type are set once per message, the task at each step of the chain:
+        // once the first four are there, only the task can have changed.
+        int from = same && shown[1] != null && shown[2] != null && shown[3] != null && shown[4] != null ? NAMES.length - 1 : 0;
+        for (int i = from; i < NAMES.length; i++) {
             Object value = exchange.getProperty(NAMES[i]);
             if (same && value == shown[i + 1]) {
                 continue;
@@ -70,6 +81,29 @@ public final class MessageLogContext implements InterceptStrategy {
             } else {
                 MDC.put(NAMES[i], value.toString());
             }
+        }
+    }
+
+    /**
+     * Removes a message's keys from the MDC of the thread that ends it, before the message's other completions run:
+     * a line they log (a delete that failed, say) names its own messages.
+     */
+    private static final Synchronization CLEAR = new Clear();
+
+    private static final class Clear extends SynchronizationAdapter implements Ordered {
+        @Override
+        public void onDone(Exchange exchange) {
+            done(exchange);
+        }
+
+        @Override
+        public int getOrder() {
+            return Ordered.HIGHEST;
+        }
+
+        @Override
+        public String toString() {
+            return "MessageLogContext";
         }
     }
 
@@ -85,31 +119,5 @@ public final class MessageLogContext implements InterceptStrategy {
             }
         }
         java.util.Arrays.fill(shown, null);
-    }
-
-    /** The event notifier that removes a message's keys from the MDC when its exchange completes or fails. */
-    public static EventNotifierSupport whenDone() {
-        EventNotifierSupport notifier = new EventNotifierSupport() {
-            @Override
-            public boolean isEnabled(CamelEvent event) {
-                return event.getType() == CamelEvent.Type.ExchangeCompleted || event.getType() == CamelEvent.Type.ExchangeFailed;
-            }
-
-            @Override
-            public void notify(CamelEvent event) {
-                done(((ExchangeEvent) event).getExchange());
-            }
-        };
-        notifier.setIgnoreCamelContextEvents(true);
-        notifier.setIgnoreCamelContextInitEvents(true);
-        notifier.setIgnoreRouteEvents(true);
-        notifier.setIgnoreServiceEvents(true);
-        notifier.setIgnoreStepEvents(true);
-        notifier.setIgnoreExchangeCreatedEvent(true);
-        notifier.setIgnoreExchangeSendingEvents(true);
-        notifier.setIgnoreExchangeSentEvents(true);
-        notifier.setIgnoreExchangeRedeliveryEvents(true);
-        notifier.setIgnoreExchangeAsyncProcessingStartedEvents(true);
-        return notifier;
     }
 }

@@ -19,9 +19,9 @@ import org.junit.jupiter.api.Test;
 import org.slf4j.MDC;
 
 /**
- * The MDC a log line about a message sees, step by step, as asger installs MessageLogContext (an intercept strategy and
- * an event notifier, io.asger.AsgerConfiguration): the keys follow the exchange properties, belong to one message at a
- * time, and are gone when it is done.
+ * The MDC a log line about a message sees, step by step, as asger installs MessageLogContext (an intercept strategy,
+ * io.asger.AsgerConfiguration): the keys follow the exchange properties, belong to one message at a time, and are gone
+ * when it is done, before its other completions run.
  */
 class MessageLogContextTest {
 
@@ -34,7 +34,6 @@ class MessageLogContextTest {
     void start() throws Exception {
         context = new DefaultCamelContext();
         context.getCamelContextExtension().addInterceptStrategy(new MessageLogContext());
-        context.getManagementStrategy().addEventNotifier(MessageLogContext.whenDone());
         context.addRoutes(new RouteBuilder() {
             @Override
             public void configure() {
@@ -112,6 +111,31 @@ class MessageLogContextTest {
         producer.send("direct:message", second);
         assertThat(at("start")).containsOnlyKeys("step");
         assertThat(at("in task")).containsEntry(ExchangeProperties.INSTANCE_ID, "i-00000000000000002");
+    }
+
+    @Test
+    void theMessagesOtherCompletionsLogWithoutItsKeys() throws Exception {
+        // As receive-asg-events' first step (messageDeletes) does: a completion registered before any key is set,
+        // which may log about other messages (a failed delete of a batch).
+        context.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("direct:completing")
+                        .process(e -> e.getExchangeExtension().addOnCompletion(new org.apache.camel.support.SynchronizationAdapter() {
+                            @Override
+                            public void onDone(Exchange done) {
+                                look("completion");
+                            }
+                        }))
+                        .setProperty(ExchangeProperties.MESSAGE_ID, constant("m-3"))
+                        .setProperty(ExchangeProperties.TASK, constant("chef"))
+                        .process(e -> look("last step"));
+            }
+        });
+        producer.sendBody("direct:completing", "x");
+
+        assertThat(at("last step")).containsEntry(ExchangeProperties.MESSAGE_ID, "m-3");
+        assertThat(at("completion")).containsOnlyKeys("step");
     }
 
     @Test

@@ -90,7 +90,7 @@ class CamelCliIT {
     /** `camel ps` lists the process as asger, running; `camel get route` lists its SQS consumer route, started. */
     static void assertSeenByCamelStatusCommands(long pid) throws Exception {
         String id = String.valueOf(pid);
-        // The connector writes its status file every second or two.
+        // The connector writes its status file every few seconds (io.asger.AsgerConfiguration.CLI_STATUS_MILLIS).
         Awaitility.await("camel ps lists " + id).atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1))
                 .until(() -> line(camel("ps"), id) != null);
         assertThat(line(camel("ps"), id)).contains("asger").contains("Running");
