@@ -158,7 +158,11 @@ public class AsgerConfiguration implements CamelConfiguration {
         LifecycleHeartbeats heartbeats = new LifecycleHeartbeats(actions, settings);
         registry.bind("lifecycleActions", actions);
         registry.bind("lifecycleHeartbeats", heartbeats);
-        registry.bind("lifecyclePolicy", new LifecyclePolicy(settings));
+        LifecyclePolicy policy = new LifecyclePolicy(settings);
+        registry.bind("lifecyclePolicy", policy);
+        // The same decision as a predicate, for route-by-event-type's `ref:` (a method call would copy the exchange).
+        registry.bind("eventHoldsLifecycleAction", (org.apache.camel.Predicate) exchange ->
+                policy.actsOn(exchange.getProperty(io.asger.ExchangeProperties.EVENT, io.asger.event.AsgEvent.class)));
         context.addService(new ServiceSupport() {
             @Override
             protected void doStop() {
@@ -355,6 +359,13 @@ public class AsgerConfiguration implements CamelConfiguration {
 
             @Override
             public void onCamelContextStarted(CamelContext camelContext, boolean alreadyStarted) {
+                // the routes are started, but the context's status still says Starting: see below
+            }
+
+            // Fully started: the context's status is Started by now, so the status the CLI connector writes at once
+            // when its pace changes says Running (at onCamelContextStarted it still said Starting, for 5 s).
+            @Override
+            public void onCamelContextFullyStarted(CamelContext camelContext, boolean alreadyStarted) {
                 slowCamelCliStatus(camelContext);
                 // The one line that says asger is up; Camel's own start-up listing is at DEBUG (log4j2.xml).
                 LOG.info("asger ready: queue {}, dead letters to {}, tasks {}, dry run {}, {} consumer(s), routes from {}, {}",

@@ -52,6 +52,30 @@ class RouteFileHeadersTest {
         }
     }
 
+    /** A {{placeholder}} inside a simple expression or a log message: its value becomes part of the expression. */
+    static final Pattern SPLICED = Pattern.compile("(?:simple|message)[\"':=>\\s]+[^\\n]*?\\{\\{(asger\\.[a-z0-9.-]+)\\}\\}");
+
+    /**
+     * Settings reach expressions as ${properties:...} or bean properties, so that a value with a quote or ${ stays data;
+     * only settings start-up checks can hold no ${...} may be spliced in as {{placeholders}} (resolved once, not looked
+     * up at every call).
+     */
+    @Test
+    void onlySettingsCheckedToHoldNoExpressionAreSplicedIntoOne() throws IOException {
+        Set<String> spliced = new TreeSet<>();
+        try (Stream<Path> files = Files.list(Path.of("routes"))) {
+            for (Path file : files.toList()) {
+                Matcher m = SPLICED.matcher(Files.readString(file));
+                while (m.find()) {
+                    spliced.add(m.group(1));
+                }
+            }
+        }
+        // asger.dry-run is checked to be true or false (CoreSettings), asger.chef.url to be a URL (ChefSettings):
+        // neither can hold "${".
+        assertThat(spliced).isNotEmpty().isSubsetOf("asger.dry-run", "asger.chef.url");
+    }
+
     @Test
     void theRoutesSetOnlyOutcomesMessageOutcomeKnows() throws IOException {
         Set<String> set = new TreeSet<>();

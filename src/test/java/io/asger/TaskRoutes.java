@@ -32,7 +32,7 @@ import org.apache.camel.support.PluginHelper;
 public final class TaskRoutes implements AutoCloseable {
 
     private final String task;
-    private final CamelContext context = new DefaultCamelContext();
+    private final CamelContext context = TestCamelContexts.withoutCliConnector();
     private final ProducerTemplate producer;
     private io.asger.aws.AccountClients accountClients;
 
@@ -55,8 +55,7 @@ public final class TaskRoutes implements AutoCloseable {
             context.getRegistry().bind("accountClients", accountClients);
         }
         context.getPropertiesComponent().setInitialProperties(props);
-        // camel-console is on the classpath (for camel ps): its registry iterates consoles while they are still being
-        // added at start (ConcurrentModificationException, seen twice); a task-route test needs no dev console.
+        // No dev consoles either: a task-route test reads none.
         context.setDevConsole(false);
         io.asger.AsgerConfiguration.bindHeaderClearing(context.getRegistry());
         // What application.properties does for Camel Main: no retries inside Apache HttpClient.

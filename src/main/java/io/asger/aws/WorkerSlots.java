@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
 
 import org.apache.camel.Exchange;
@@ -42,7 +43,7 @@ import software.amazon.awssdk.services.sqs.model.ReceiveMessageResponse;
  * than half a receive's worth of workers free, a receive waits up to {@code fillWaitMillis} for more of them to come
  * free before it asks: under a backlog, receives bring several messages instead of one each time a worker finishes
  * (one message a receive was a fifth of asger's CPU per event, issue 17). An idle or lightly loaded asger has its
- * workers free, and never waits.
+ * workers free, and never waits. Consumers gather workers one after the other, not all at once.
  */
 public final class WorkerSlots implements ExecutionInterceptor, Processor {
 
@@ -57,6 +58,7 @@ public final class WorkerSlots implements ExecutionInterceptor, Processor {
     private final Semaphore free;
     private final String queueUrl;
     private final long fillWaitNanos;
+    private final ReentrantLock collecting = new ReentrantLock(true);
     private volatile BooleanSupplier stopping = () -> false;
     private volatile SqsClient client;
 
@@ -151,6 +153,17 @@ public final class WorkerSlots implements ExecutionInterceptor, Processor {
      * half of {@code wanted}, up to fillWaitNanos more for others to come free.
      */
     int take(int wanted) throws InterruptedException {
+        // One receive at a time gathers workers: several consumers waiting at once would share out the workers that
+        // come free, each then asking for a few messages (at asger.concurrency 8, receives of two or three).
+        collecting.lockInterruptibly();
+        try {
+            return gather(wanted);
+        } finally {
+            collecting.unlock();
+        }
+    }
+
+    private int gather(int wanted) throws InterruptedException {
         free.acquire();
         int taken = 1;
         while (taken < wanted && free.tryAcquire()) {

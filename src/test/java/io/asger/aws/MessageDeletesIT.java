@@ -70,7 +70,7 @@ class MessageDeletesIT {
     void pendingDeletesAreSentWhenItStopsAndARefusedOneIsLoggedWithItsMessageId() throws Exception {
         URI queue = AsgerTestApp.createQueue("deletes");
         try (SqsClient sqs = AwsClients.localSqs(AsgerTestApp.sqsEndpoint());
-                DefaultCamelContext context = new DefaultCamelContext()) {
+                DefaultCamelContext context = io.asger.TestCamelContexts.withoutCliConnector()) {
             for (int i = 0; i < 3; i++) {
                 sqs.sendMessage(b -> b.queueUrl(queue.toString()).messageBody("m"));
             }
@@ -101,7 +101,7 @@ class MessageDeletesIT {
     void theTenthDeleteIsSentAtOnceWithTheNineBeforeIt() throws Exception {
         URI queue = AsgerTestApp.createQueue("deletes");
         try (SqsClient sqs = AwsClients.localSqs(AsgerTestApp.sqsEndpoint());
-                DefaultCamelContext context = new DefaultCamelContext()) {
+                DefaultCamelContext context = io.asger.TestCamelContexts.withoutCliConnector()) {
             for (int i = 0; i < 12; i++) {
                 sqs.sendMessage(b -> b.queueUrl(queue.toString()).messageBody("m"));
             }
@@ -124,7 +124,7 @@ class MessageDeletesIT {
     void aPartialBatchIsSentWithinTheWait() throws Exception {
         URI queue = AsgerTestApp.createQueue("deletes");
         try (SqsClient sqs = AwsClients.localSqs(AsgerTestApp.sqsEndpoint());
-                DefaultCamelContext context = new DefaultCamelContext()) {
+                DefaultCamelContext context = io.asger.TestCamelContexts.withoutCliConnector()) {
             sqs.sendMessage(b -> b.queueUrl(queue.toString()).messageBody("m"));
             Message m = sqs.receiveMessage(b -> b.queueUrl(queue.toString()).visibilityTimeout(300)).messages().get(0);
             MessageDeletes deletes = new MessageDeletes(sqs, queue.toString(), 200);

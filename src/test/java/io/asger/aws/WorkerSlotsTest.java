@@ -48,6 +48,34 @@ class WorkerSlotsTest {
     }
 
     @Test
+    void consumersWaitingAtOnceTakeTheFreedWorkersOneAfterTheOtherNotAFewEach() throws Exception {
+        WorkerSlots slots = new WorkerSlots(20, QUEUE, 5_000);
+        slots.take(10);
+        slots.take(10);
+        java.util.function.Supplier<Integer> receive = () -> {
+            try {
+                return slots.take(10);
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        };
+        CompletableFuture<Integer> first = CompletableFuture.supplyAsync(receive);
+        CompletableFuture<Integer> second = CompletableFuture.supplyAsync(receive);
+        Thread.sleep(100);
+        for (int i = 0; i < 10; i++) {
+            slots.exchangeDone();
+            Thread.sleep(5);
+        }
+        // Ten workers came free: one receive asks for ten, at once; the other still waits for its own.
+        assertThat(CompletableFuture.anyOf(first, second).get(2, TimeUnit.SECONDS)).isEqualTo(10);
+        assertThat(first.isDone() && second.isDone()).isFalse();
+        for (int i = 0; i < 10; i++) {
+            slots.exchangeDone();
+        }
+        assertThat(first.get(10, TimeUnit.SECONDS) + second.get(10, TimeUnit.SECONDS)).isEqualTo(20);
+    }
+
+    @Test
     void theWaitIsBoundedAndAStoppingAsgerDoesNotWait() throws Exception {
         WorkerSlots slots = new WorkerSlots(10, QUEUE, 200);
         slots.take(10);

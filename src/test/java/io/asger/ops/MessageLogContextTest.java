@@ -12,7 +12,6 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.builder.RouteBuilder;
-import org.apache.camel.impl.DefaultCamelContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -32,7 +31,7 @@ class MessageLogContextTest {
 
     @BeforeEach
     void start() throws Exception {
-        context = new DefaultCamelContext();
+        context = io.asger.TestCamelContexts.withoutCliConnector();
         context.getCamelContextExtension().addInterceptStrategy(new MessageLogContext());
         context.addRoutes(new RouteBuilder() {
             @Override
