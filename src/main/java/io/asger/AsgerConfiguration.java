@@ -237,7 +237,8 @@ public class AsgerConfiguration implements CamelConfiguration {
      */
     public static void bindHeaderClearing(Registry registry) {
         // Before each attempt of a task: nothing left by an earlier task or attempt, but the redelivery count (without
-        // it retries never end) and the SQS receipt handle and message id (the message is deleted with them).
+        // it retries never end) and the SQS receipt handle and message id, as the consumer set them (Camel's SQS
+        // consumer reads them; asger's own steps read the properties asgerReceiptHandle and asgerMessageId).
         registry.bind("clearHeadersForTask", new RemoveHeaders("*", "CamelRedelivery*,CamelAwsSqsReceiptHandle,CamelAwsSqsMessageId"));
         // Before an HTTP request: no inbound or earlier header may become a request header; Camel's own stay (camel-http
         // never sends them).
@@ -246,6 +247,17 @@ public class AsgerConfiguration implements CamelConfiguration {
         registry.bind("clearHttpCallHeaders", new RemoveHeaders("CamelHttp*", "CamelHttpUri,CamelHttpMethod"));
         // The same, the request's URI and method too.
         registry.bind("clearHttpHeaders", new RemoveHeaders("CamelHttp*", ""));
+    }
+
+    /**
+     * asger.dry-run as the routes read it, exactly {@code true} or {@code false}: the routes compare
+     * {@code {{asger.dry-run}}} with 'true', and start-up accepts the word in any case (a {@code TRUE} left as it is
+     * would not equal 'true', and the Chef, Consul and webhook tasks would change things).
+     * The one place the setting becomes what the routes and beans see.
+     */
+    public static boolean settleDryRun(PropertiesComponent properties, boolean dryRun) {
+        properties.addOverrideProperty(CoreSettings.DRY_RUN, String.valueOf(dryRun));
+        return dryRun;
     }
 
     private static String sqsQueueUrl(PropertiesComponent properties) {
@@ -281,8 +293,6 @@ public class AsgerConfiguration implements CamelConfiguration {
             context.addService(local, true, false);
             properties.addOverrideProperty(CoreSettings.QUEUE_URL, local.queueUrl().toString());
             properties.addOverrideProperty(CoreSettings.DLQ_URL, local.dlqUrl().toString());
-            // Local mode is for trying asger out: nothing it does may touch a real Chef server, zone or catalog.
-            properties.addOverrideProperty(CoreSettings.DRY_RUN, "true");
             slots = new WorkerSlots(core.concurrency() * MESSAGES_PER_POLL, local.queueUrl().toString(),
                     RECEIVE_FILL_WAIT_MILLIS);
             calls = AwsClients.localSqs(LocalQueues.endpoint(local.port()));
@@ -298,6 +308,8 @@ public class AsgerConfiguration implements CamelConfiguration {
             calls = AwsClients.sqs(queueUrl, core.dlqUrl().orElse(null));
             receives = AwsClients.sqs(queueUrl, core.dlqUrl().orElse(null), slots);
         }
+        // Local mode is for trying asger out: nothing it does may touch a real Chef server, zone or catalog.
+        boolean dryRun = settleDryRun(properties, core.dryRunInEffect());
         // Receives (and WorkerSlots' interceptor) on a client of their own, which a stop closes; WorkerSlots hands
         // messages back through the other.
         StoppableSqsClient sqs = new StoppableSqsClient(calls, receives);
@@ -341,7 +353,7 @@ public class AsgerConfiguration implements CamelConfiguration {
         registry.bind("messageWorkers", messageWorkers(context, slots.slots()));
         bindAccountClients(context, registry, all.accounts(), core.localMode(), sqs);
         bindLifecycleBeans(context, registry, all.lifecycle(), sqsQueueUrl(properties),
-                new Settings(properties::resolveProperty).bool(CoreSettings.DRY_RUN, false));
+                dryRun);
 
         bindTrustChecks(registry, all.trust(), core.localMode(), sqs);
 
@@ -371,7 +383,7 @@ public class AsgerConfiguration implements CamelConfiguration {
                 LOG.info("asger ready: queue {}, dead letters to {}, tasks {}, dry run {}, {} consumer(s), routes from {}, {}",
                         properties.resolveProperty(CoreSettings.QUEUE_URL).orElse("?"),
                         properties.resolveProperty(CoreSettings.DLQ_URL).orElse("?"),
-                        String.join(",", core.tasks()), properties.resolveProperty(CoreSettings.DRY_RUN).orElse("false"), core.concurrency(),
+                        String.join(",", core.tasks()), dryRun, core.concurrency(),
                         routesFrom,
                         operations.managementEnabled() ? "health and metrics on http://" + operations.managementHost()
                                 + ":" + operations.managementPort() + "/observe" : "no management port");

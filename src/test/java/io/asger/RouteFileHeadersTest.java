@@ -71,7 +71,8 @@ class RouteFileHeadersTest {
                 }
             }
         }
-        // asger.dry-run is checked to be true or false (CoreSettings), asger.chef.url to be a URL (ChefSettings):
+        // asger.dry-run is settled to exactly true or false (AsgerConfiguration.settleDryRun), asger.chef.url checked
+        // to be a URL (ChefSettings):
         // neither can hold "${".
         assertThat(spliced).isNotEmpty().isSubsetOf("asger.dry-run", "asger.chef.url");
     }

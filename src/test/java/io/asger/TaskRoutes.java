@@ -35,6 +35,7 @@ public final class TaskRoutes implements AutoCloseable {
     private final CamelContext context = TestCamelContexts.withoutCliConnector();
     private final ProducerTemplate producer;
     private io.asger.aws.AccountClients accountClients;
+    private boolean dryRun;
 
     private TaskRoutes(String task, Map<String, String> properties) throws Exception {
         this.task = task;
@@ -50,11 +51,15 @@ public final class TaskRoutes implements AutoCloseable {
             reader.getPropertiesComponent().setInitialProperties(props);
             reader.build();
             AsgerSettings all = AsgerSettings.read(io.asger.config.AsgerProperties.of(reader.getPropertiesComponent()));
+            dryRun = all.core().dryRun();
             // As io.asger.AsgerConfiguration binds it: the AWS clients of an event's account and region.
             accountClients = new io.asger.aws.AccountClients(all.accounts(), null);
             context.getRegistry().bind("accountClients", accountClients);
         }
         context.getPropertiesComponent().setInitialProperties(props);
+        // As the application settles it (asger.dry-run exactly true or false); a harness without a queue URL is not
+        // in local mode's forced dry run.
+        io.asger.AsgerConfiguration.settleDryRun(context.getPropertiesComponent(), dryRun);
         // No dev consoles either: a task-route test reads none.
         context.setDevConsole(false);
         io.asger.AsgerConfiguration.bindHeaderClearing(context.getRegistry());
@@ -78,11 +83,8 @@ public final class TaskRoutes implements AutoCloseable {
         exchange.setProperty(ExchangeProperties.EVENT, event);
         exchange.setProperty(ExchangeProperties.TASK, task);
         exchange.setProperty(ExchangeProperties.MESSAGE_ID, event.getMessageId());
-        // As route-by-event-type and run-task-chain set them.
-        exchange.setProperty(ExchangeProperties.INSTANCE_ID, event.getInstanceId());
-        exchange.setProperty(ExchangeProperties.GROUP, event.getGroupName());
-        exchange.setProperty(ExchangeProperties.EVENT_TYPE, String.valueOf(event.getType()));
-        exchange.setProperty(ExchangeProperties.DIRECTION, event.getDirection());
+        // As route-by-event-type sets them.
+        new io.asger.event.EventProperties().process(exchange);
         exchange.getMessage().setHeader(Sqs2Constants.RECEIPT_HANDLE, "receipt-handle-of-" + event.getMessageId());
         exchange.getMessage().setHeader(Sqs2Constants.MESSAGE_ID, event.getMessageId());
         exchange.getMessage().setBody(event);

@@ -54,6 +54,8 @@ public final class AccountClients implements AutoCloseable {
     private final Map<Where, AutoScalingClient> autoScaling = new ConcurrentHashMap<>();
     private final Map<String, AwsCredentialsProvider> credentials = new ConcurrentHashMap<>();
     private final AtomicInteger made = new AtomicInteger();
+    /** A GetCallerIdentity call is under way beside the messages (one at a time). */
+    private final java.util.concurrent.atomic.AtomicBoolean identityAsked = new java.util.concurrent.atomic.AtomicBoolean();
     private final Lazy<StsClient> sts;
     private volatile boolean enabled = true;
     private volatile String homeAccount;
@@ -117,6 +119,20 @@ public final class AccountClients implements AutoCloseable {
             }
         }
         return Optional.ofNullable(homeAccount);
+    }
+
+    private void learnHomeAccountInBackground() {
+        if (identityAsked.compareAndSet(false, true)) {
+            Thread asking = new Thread(() -> {
+                try {
+                    learnHomeAccount();
+                } finally {
+                    identityAsked.set(false);
+                }
+            }, "asger-sts-identity");
+            asking.setDaemon(true);
+            asking.start();
+        }
     }
 
     /**
@@ -189,10 +205,15 @@ public final class AccountClients implements AutoCloseable {
             return credentials.computeIfAbsent(account, a -> roleCredentials.apply(role.get()));
         }
         String home = homeAccount;
-        // Asked again only where the answer decides something: with no role given, every account gets the default
-        // credentials anyway, and a message would wait on STS's failure (about half a second) every ten seconds.
-        if (home == null && !settings.roleArns().isEmpty() && System.nanoTime() - nextIdentityAttempt >= 0) {
-            home = learnHomeAccount().orElse(null);
+        if (home == null && System.nanoTime() - nextIdentityAttempt >= 0) {
+            if (settings.roleArns().isEmpty()) {
+                // Until STS answers, a single-account asger acts with its default credentials whatever the account
+                // (as logged), so no message waits on it: asked again beside the message, not on its way (a failing
+                // call takes about half a second). Once the answer is in, other accounts' events are refused.
+                learnHomeAccountInBackground();
+            } else {
+                home = learnHomeAccount().orElse(null);
+            }
         }
         if (home == null) {
             if (settings.roleArns().isEmpty()) {

@@ -39,6 +39,9 @@ public class MessageDeletes extends ServiceSupport implements Processor {
     /** SQS takes at most ten entries a batch. */
     static final int BATCH = 10;
 
+    /** How long a stop waits for a batch being sent. */
+    static final int STOP_WAIT_SECONDS = 10;
+
     record Delete(String messageId, String receiptHandle) {
     }
 
@@ -125,9 +128,10 @@ public class MessageDeletes extends ServiceSupport implements Processor {
             for (BatchResultErrorEntry failed : response.failed()) {
                 notDeleted(batch.get(Integer.parseInt(failed.id())), failed.code() + ": " + failed.message());
             }
-        } catch (SdkException e) {
+        } catch (RuntimeException e) {
+            // SdkException mostly; anything else too, as on the timer's thread it would vanish without a word.
             for (Delete delete : batch) {
-                notDeleted(delete, e.getMessage());
+                notDeleted(delete, e instanceof SdkException ? e.getMessage() : e.toString());
             }
         }
     }
@@ -158,7 +162,15 @@ public class MessageDeletes extends ServiceSupport implements Processor {
             timer = null;
         }
         if (t != null) {
-            t.shutdownNow();
+            // Not shutdownNow: it would interrupt a batch being sent, and its messages, handled, would run again.
+            t.shutdown();
+            try {
+                if (!t.awaitTermination(STOP_WAIT_SECONDS, TimeUnit.SECONDS)) {
+                    LOG.warn("A DeleteMessageBatch call still runs after {} s; stopping without it", STOP_WAIT_SECONDS);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
         sendWaiting();
     }

@@ -13,8 +13,8 @@ import java.util.regex.Pattern;
 import io.asger.event.AsgEventNormalizer;
 
 /** The settings of the pipeline itself (asger.*, asger.retry.*, asger.local.*), checked once at start-up. */
-public record CoreSettings(Optional<URI> queueUrl, Optional<URI> dlqUrl, List<String> tasks, int concurrency,
-        int localPort, String routesDir) {
+public record CoreSettings(Optional<URI> queueUrl, Optional<URI> dlqUrl, List<String> tasks, boolean dryRun,
+        int concurrency, int localPort, String routesDir) {
 
     public static final String QUEUE_URL = "asger.queue-url";
     public static final String DLQ_URL = "asger.dlq-url";
@@ -55,7 +55,7 @@ public record CoreSettings(Optional<URI> queueUrl, Optional<URI> dlqUrl, List<St
             s.problem(DLQ_URL, "must not be the same queue as " + QUEUE_URL);
         }
         List<String> tasks = parseTasks(s);
-        s.bool(DRY_RUN, false);
+        boolean dryRun = s.bool(DRY_RUN, false);
         int concurrency = s.integer(CONCURRENCY, 2, 1, 200);
         s.integer(POLL_WAIT, 20, 1, 20);
         s.integer(VISIBILITY_TIMEOUT, 60, 10, 43_200);
@@ -82,7 +82,7 @@ public record CoreSettings(Optional<URI> queueUrl, Optional<URI> dlqUrl, List<St
             // Falling back to the packaged routes here would silently drop the operator's own.
             s.problem(ROUTES_DIR, "names '" + routesDir + "', which is not a directory");
         }
-        return new CoreSettings(queueUrl, dlqUrl, tasks, concurrency, localPort, routesDir);
+        return new CoreSettings(queueUrl, dlqUrl, tasks, dryRun, concurrency, localPort, routesDir);
     }
 
     static List<String> parseTasks(Settings s) {
@@ -102,6 +102,14 @@ public record CoreSettings(Optional<URI> queueUrl, Optional<URI> dlqUrl, List<St
             }
         }
         return List.copyOf(new ArrayList<>(seen));
+    }
+
+    /**
+     * Whether asger only says what it would change: asger.dry-run (true, TRUE, True... as {@link Settings#bool} reads
+     * it), and always in local mode, which is for trying asger out.
+     */
+    public boolean dryRunInEffect() {
+        return dryRun || localMode();
     }
 
     /** Empty queue URL means local mode: an embedded queue on 127.0.0.1. */

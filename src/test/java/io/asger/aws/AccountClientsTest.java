@@ -150,18 +150,44 @@ class AccountClientsTest {
     }
 
     @Test
-    void aSingleAccountAsgerAsksStsOnceAndNeverOnAMessagesWay() {
-        try (AccountClients clients = clients(Map.of(), null)) {
+    void aSingleAccountAsgerAsksStsAgainBesideTheMessagesNotOnTheirWay() throws Exception {
+        java.util.concurrent.CountDownLatch stsAnswers = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+        try (AccountClients clients = new AccountClients(new AccountSettings(Map.of(), Optional.empty()),
+                AwsClients::ec2, AwsClients::autoScaling, role -> null, () -> {
+                    if (calls.incrementAndGet() == 1) {
+                        throw SdkClientException.create("Unable to execute HTTP request: sts unreachable");
+                    }
+                    try {
+                        // STS slow to answer: a message that waited for it would wait here.
+                        stsAnswers.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    return HOME;
+                })) {
             clients.identityRetry(java.time.Duration.ZERO);
             assertThat(clients.learnHomeAccount()).isEmpty();
-            for (int i = 0; i < 100; i++) {
-                clients.check(event(i, "555555555555", "eu-west-1"));
-                clients.ec2(event(i, "555555555555", "eu-west-1"));
-            }
-            assertThat(identityCalls).hasValue(1);
+            org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(10), () -> {
+                for (int i = 0; i < 100; i++) {
+                    clients.check(event(i, "555555555555", "eu-west-1"));
+                    clients.ec2(event(i, "555555555555", "eu-west-1"));
+                }
+            });
+            // One call at start-up, one beside the messages (still waiting for STS), never one per message.
+            assertThat(calls).hasValue(2);
+            stsAnswers.countDown();
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+                    .until(() -> clients.homeAccount().isPresent());
+            // Now asger knows its own account, and refuses another's event it has no role for.
+            assertThatThrownBy(() -> clients.check(event(200, "555555555555", "eu-west-1")))
+                    .isInstanceOf(PermanentFailure.class).hasMessageContaining("neither asger's own (" + HOME + ")");
+            clients.check(event(201, HOME, "eu-west-1"));
         }
-        // With roles given the answer matters: asked again (here at once) while an event needs it.
-        identityCalls.set(0);
+    }
+
+    @Test
+    void withRolesGivenStsIsAskedAgainWhileAnEventNeedsTheAnswer() {
         try (AccountClients clients = clients(roles(), null)) {
             clients.identityRetry(java.time.Duration.ZERO);
             assertThat(clients.learnHomeAccount()).isEmpty();

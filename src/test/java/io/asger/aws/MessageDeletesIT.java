@@ -39,7 +39,7 @@ class MessageDeletesIT {
     }
 
     @Test
-    void handledAndDeadLetteredMessagesLeaveTheQueueInBatchesOfUpToTenAndNoneAlone() throws Exception {
+    void handledAndDeadLetteredMessagesLeaveTheQueueInBatchesOfUpToTenNeverOneByOne() throws Exception {
         List<String> bodies = new java.util.ArrayList<>(IntStream.range(0, 25)
                 .mapToObj(i -> TestEvents.snsTerminate(String.format("i-%08x", 0xde1e7e00 + i), "web")).toList());
         bodies.add("this is not an event");
@@ -133,6 +133,53 @@ class MessageDeletesIT {
             deletes.delete(new MessageDeletes.Delete(m.messageId(), m.receiptHandle()));
             Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> depth(sqs, queue) == 0);
             assertThat(deletes.waiting()).isZero();
+        }
+    }
+
+    /** Stopping lets a batch being sent finish: interrupted, its handled messages would stay and run again. */
+    @Test
+    void aBatchBeingSentWhenItStopsIsFinished() throws Exception {
+        URI queue = AsgerTestApp.createQueue("deletes");
+        java.util.concurrent.CountDownLatch sending = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicBoolean interrupted = new java.util.concurrent.atomic.AtomicBoolean();
+        try (SqsClient real = AwsClients.localSqs(AsgerTestApp.sqsEndpoint());
+                DefaultCamelContext context = io.asger.TestCamelContexts.withoutCliConnector()) {
+            // SQS answering slowly: the call is still under way when the stop comes.
+            SqsClient slow = new SqsClient() {
+                @Override
+                public software.amazon.awssdk.services.sqs.model.DeleteMessageBatchResponse deleteMessageBatch(
+                        software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequest request) {
+                    sending.countDown();
+                    try {
+                        Thread.sleep(700);
+                    } catch (InterruptedException e) {
+                        interrupted.set(true);
+                        throw software.amazon.awssdk.core.exception.AbortedException.create("interrupted", e);
+                    }
+                    return real.deleteMessageBatch(request);
+                }
+
+                @Override
+                public String serviceName() {
+                    return real.serviceName();
+                }
+
+                @Override
+                public void close() {
+                }
+            };
+            real.sendMessage(b -> b.queueUrl(queue.toString()).messageBody("m"));
+            Message m = real.receiveMessage(b -> b.queueUrl(queue.toString()).visibilityTimeout(300)).messages().get(0);
+            MessageDeletes deletes = new MessageDeletes(slow, queue.toString(), 20);
+            context.addService(deletes, true, false);
+            context.start();
+            deletes.delete(new MessageDeletes.Delete(m.messageId(), m.receiptHandle()));
+            assertThat(sending.await(5, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+
+            context.stop();
+
+            assertThat(interrupted).isFalse();
+            assertThat(depth(real, queue)).isZero();
         }
     }
 
