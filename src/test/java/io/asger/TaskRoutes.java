@@ -63,9 +63,12 @@ public final class TaskRoutes implements AutoCloseable {
         // No dev consoles either: a task-route test reads none.
         context.setDevConsole(false);
         io.asger.AsgerConfiguration.bindHeaderClearing(context.getRegistry());
-        // What application.properties does for Camel Main: no retries inside Apache HttpClient.
-        context.getComponent("http", HttpComponent.class).setHttpClientConfigurer(new NoHttpClientRetries());
-        context.getComponent("https", HttpComponent.class).setHttpClientConfigurer(new NoHttpClientRetries());
+        // What application.properties does for Camel Main: no retries inside Apache HttpClient, no cookies.
+        for (String scheme : new String[] {"http", "https"}) {
+            HttpComponent http = context.getComponent(scheme, HttpComponent.class);
+            http.setHttpClientConfigurer(new NoHttpClientRetries());
+            http.setCookieManagementDisabled(true);
+        }
         PluginHelper.getRoutesLoader(context)
                 .loadRoutes(PluginHelper.getResourceLoader(context).resolveResource("file:routes/" + task + ".camel.yaml"));
         context.start();

@@ -129,8 +129,11 @@ public final class Bench {
     static final class Result {
         final Map<String, List<Double>> eventsPerSecond = Map.of("asger", new ArrayList<>(), "baseline", new ArrayList<>());
         final Map<String, List<Double>> cpuPer1000 = Map.of("asger", new ArrayList<>(), "baseline", new ArrayList<>());
+        /** The CPU of everything but the JIT compiler threads. */
+        final Map<String, List<Double>> cpuPer1000WithoutJit = Map.of("asger", new ArrayList<>(), "baseline", new ArrayList<>());
         final List<Double> ratio = new ArrayList<>();
         final List<Double> cpuRatio = new ArrayList<>();
+        final List<Double> cpuRatioWithoutJit = new ArrayList<>();
         final Map<String, Double> readyMs = new LinkedHashMap<>();
         final Map<String, Double> idleRssMb = new LinkedHashMap<>();
         /** rate -> impl -> [p50, p99, max] per round. */
@@ -169,15 +172,17 @@ public final class Bench {
                     Map<String, double[]> figures = new LinkedHashMap<>();
                     for (String impl : order) {
                         figures.put(impl, drain(workload, procs.get(impl), queueOf.get(impl), options.events));
-                        progress("%s c=%d round %d %s: %.0f events/s, %.3f CPU s/1000 events", workload, c, round + 1,
-                                impl, figures.get(impl)[0], figures.get(impl)[1]);
+                        progress("%s c=%d round %d %s: %.0f events/s, %.3f CPU s/1000 events (%.3f without JIT compiling)",
+                                workload, c, round + 1, impl, figures.get(impl)[0], figures.get(impl)[1], figures.get(impl)[2]);
                     }
                     for (String impl : order) {
                         result.eventsPerSecond.get(impl).add(figures.get(impl)[0]);
                         result.cpuPer1000.get(impl).add(figures.get(impl)[1]);
+                        result.cpuPer1000WithoutJit.get(impl).add(figures.get(impl)[2]);
                     }
                     result.ratio.add(figures.get("asger")[0] / figures.get("baseline")[0]);
                     result.cpuRatio.add(figures.get("asger")[1] / figures.get("baseline")[1]);
+                    result.cpuRatioWithoutJit.add(figures.get("asger")[2] / figures.get("baseline")[2]);
                 }
             }
             if (latency) {
@@ -206,22 +211,28 @@ public final class Bench {
         return result;
     }
 
-    /** Loads n events while the process is paused, resumes it, waits for the last call of each; [events/s, CPU s/1000]. */
+    /**
+     * Loads n events while the process is paused, resumes it, waits for the last call of each; [events/s, CPU s/1000,
+     * CPU s/1000 but the JIT compiler threads'].
+     */
     private double[] drain(String workload, BenchProcess proc, String queueUrl, int n) throws Exception {
         List<String> ids = newInstances(workload, n);
         load(queueUrl, ids);
         Arrivals arrivals = completion(workload);
         long before = arrivals.count();
         double cpu0 = proc.cpuSeconds();
+        double jit0 = proc.jitCpuSeconds();
         long t0 = System.nanoTime();
         proc.resume();
         awaitArrivals(arrivals, before + n, timeoutSeconds(n), proc);
         double cpu1 = proc.cpuSeconds();
+        double jit1 = proc.jitCpuSeconds();
         long last = ids.stream().mapToLong(arrivals::at).max().orElseThrow();
         awaitEmpty(queueUrl);
         proc.pause();
         double seconds = (last - t0) / 1e9;
-        return new double[] {n / seconds, (cpu1 - cpu0) / n * 1000};
+        double jit = Math.max(0, jit1 - jit0);
+        return new double[] {n / seconds, (cpu1 - cpu0) / n * 1000, (cpu1 - cpu0 - jit) / n * 1000};
     }
 
     /** Sends events one by one at {@code rate} per second for the configured seconds; [p50, p99, max] in ms. */
@@ -461,6 +472,19 @@ public final class Bench {
         });
         t.append("\nTargets (issue 17): asger / baseline ≥ 0.95 at every concurrency; CPU asger / baseline ≤ 1.2; "
                 + "p99 < 100 ms at 20 events/s; throughput growing with concurrency until the CPUs are full.\n");
+        t.append("\nThe same CPU without the JIT compiler threads' (C1, C2): the JVM still compiling a process's code during the "
+                + "rounds, a cost that ends once its code is compiled (asger has much more code to compile than the baseline). "
+                + "CPU s per 1,000 events:\n\n");
+        t.append("| concurrency | asger | baseline | asger / baseline |\n");
+        t.append("|---:|---:|---:|---:|\n");
+        results.forEach((c, r) -> {
+            if (r.throughput) {
+                t.append(String.format(Locale.ROOT, "| %d | %s | %s | %s |%n", c,
+                        Stats.spread(r.cpuPer1000WithoutJit.get("asger"), "%.2f"),
+                        Stats.spread(r.cpuPer1000WithoutJit.get("baseline"), "%.2f"),
+                        Stats.spread(r.cpuRatioWithoutJit, "%.1f")));
+            }
+        });
         results.forEach((c, r) -> {
             if (!r.latency.isEmpty()) {
                 t.append(String.format(Locale.ROOT, "%nLatency at concurrency %d, from just before the SQS SendMessage to the arrival of the %s at the stand-in "
@@ -585,7 +609,15 @@ public final class Bench {
                     case "--warmup" -> o.warmup = Integer.parseInt(value(args, ++i, a, o));
                     case "--jar" -> o.jar = Path.of(value(args, ++i, a, o));
                     case "--java-option" -> o.javaOptions.add(value(args, ++i, a, o));
-                    case "--profile" -> o.profile = Path.of(value(args, ++i, a, o));
+                    case "--profile" -> {
+                        o.profile = Path.of(value(args, ++i, a, o));
+                        // The JVM does not make the recording's directory itself, and would not start.
+                        try {
+                            java.nio.file.Files.createDirectories(o.profile);
+                        } catch (java.io.IOException e) {
+                            throw new IllegalArgumentException("--profile " + o.profile + ": " + e.getMessage());
+                        }
+                    }
                     default -> throw new IllegalArgumentException("unknown option " + a + " (see scripts/bench.sh)");
                 }
             }

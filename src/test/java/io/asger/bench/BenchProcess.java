@@ -66,11 +66,36 @@ final class BenchProcess implements AutoCloseable {
 
     /** User plus system CPU time of the process so far, in seconds. */
     double cpuSeconds() throws IOException {
-        String stat = Files.readString(Path.of("/proc/" + pid() + "/stat"));
+        return cpuOf(Files.readString(Path.of("/proc/" + pid() + "/stat")));
+    }
+
+    /** utime + stime of a /proc stat line (a process's or a thread's), in seconds. */
+    private static double cpuOf(String stat) {
         // The command name (field 2) may hold spaces; the fields after it are space separated. utime and stime are
         // fields 14 and 15, i.e. the 12th and 13th after the name.
         String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / (double) TICKS_PER_SECOND;
+    }
+
+    /**
+     * User plus system CPU time so far of the JVM's JIT compiler threads (C1 and C2 CompilerThread), in seconds. A
+     * compiler thread that has ended takes its time with it (on 2 CPUs the JVM keeps one of each): a lower bound.
+     */
+    double jitCpuSeconds() throws IOException {
+        double total = 0;
+        try (java.nio.file.DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc/" + pid() + "/task"))) {
+            for (Path task : tasks) {
+                try {
+                    String comm = Files.readString(task.resolve("comm")).trim();
+                    if (comm.startsWith("C1 CompilerThre") || comm.startsWith("C2 CompilerThre")) {
+                        total += cpuOf(Files.readString(task.resolve("stat")));
+                    }
+                } catch (java.nio.file.NoSuchFileException ended) {
+                    // the thread ended while we looked
+                }
+            }
+        }
+        return total;
     }
 
     /** Resident memory now, in MB (VmRSS). */

@@ -14,12 +14,12 @@ import com.sun.net.httpserver.HttpServer;
 
 /**
  * An HTTP server on 127.0.0.1 and a dynamic port that records every request it gets, for the webhook task's tests.
- * Answers 200 unless told to answer other statuses first.
+ * Answers 200 unless told to answer other statuses first, always with a session cookie (asger never sends one back).
  */
 public final class WebhookReceiver implements AutoCloseable {
 
-    /** One request as received. */
-    public record Request(String method, String path, String contentType, String body) {
+    /** One request as received; cookie: its Cookie header, null when it had none. */
+    public record Request(String method, String path, String contentType, String body, String cookie) {
     }
 
     private final HttpServer server;
@@ -32,13 +32,15 @@ public final class WebhookReceiver implements AutoCloseable {
             try (InputStream in = exchange.getRequestBody()) {
                 requests.add(new Request(exchange.getRequestMethod(), exchange.getRequestURI().toString(),
                         exchange.getRequestHeaders().getFirst("Content-Type"),
-                        new String(in.readAllBytes(), StandardCharsets.UTF_8)));
+                        new String(in.readAllBytes(), StandardCharsets.UTF_8),
+                        exchange.getRequestHeaders().getFirst("Cookie")));
             }
             int status;
             synchronized (answers) {
                 status = answers.isEmpty() ? 200 : answers.poll();
             }
             byte[] reply = (status == 200 ? "ok" : "no: status " + status).getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Set-Cookie", "receiver-session=" + requests.size() + "; Path=/");
             exchange.sendResponseHeaders(status, reply.length);
             try (OutputStream out = exchange.getResponseBody()) {
                 out.write(reply);

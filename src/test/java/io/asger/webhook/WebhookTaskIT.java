@@ -65,6 +65,8 @@ class WebhookTaskIT {
             assertThat(upJson.path("groupName").asText()).isEqualTo("web");
             assertThat(upJson.path("text").asText()).isEqualTo("asger: UP i-0123456789abcdef0 in group web");
 
+            // asger's calls keep no state: a cookie the receiver set is not sent back (nor to any other server).
+            assertThat(receiver.requests()).extracting(WebhookReceiver.Request::cookie).containsOnlyNulls();
             JsonNode downJson = JSON.readTree(receiver.requests().get(1).body());
             assertThat(downJson.path("type").asText()).isEqualTo("DOWN");
             assertThat(downJson.path("account").asText()).isEqualTo(TestEvents.ACCOUNT);
