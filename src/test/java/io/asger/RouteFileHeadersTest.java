@@ -72,8 +72,7 @@ class RouteFileHeadersTest {
             }
         }
         // asger.dry-run is settled to exactly true or false (AsgerConfiguration.settleDryRun), asger.chef.url checked
-        // to be a URL (ChefSettings):
-        // neither can hold "${".
+        // to be a URL (ChefSettings): neither can hold "${".
         assertThat(spliced).isNotEmpty().isSubsetOf("asger.dry-run", "asger.chef.url");
     }
 

@@ -35,7 +35,6 @@ public final class TaskRoutes implements AutoCloseable {
     private final CamelContext context = TestCamelContexts.withoutCliConnector();
     private final ProducerTemplate producer;
     private io.asger.aws.AccountClients accountClients;
-    private boolean dryRun;
 
     private TaskRoutes(String task, Map<String, String> properties) throws Exception {
         this.task = task;
@@ -45,6 +44,7 @@ public final class TaskRoutes implements AutoCloseable {
         }
         props.putAll(properties);
         props.put("asger.tasks", task);
+        boolean dryRun;
         // Read as start-up reads them, placeholders in values ({{env:CAMEL_MANAGEMENT_PORT:9876}}) resolved, by a
         // properties component of its own (as AsgerProperties does), not the one of the context under test.
         try (DefaultCamelContext reader = new DefaultCamelContext(false)) {

@@ -3,6 +3,7 @@ package io.asger.aws;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiFunction;
 import java.util.function.Function;
@@ -55,7 +56,7 @@ public final class AccountClients implements AutoCloseable {
     private final Map<String, AwsCredentialsProvider> credentials = new ConcurrentHashMap<>();
     private final AtomicInteger made = new AtomicInteger();
     /** A GetCallerIdentity call is under way beside the messages (one at a time). */
-    private final java.util.concurrent.atomic.AtomicBoolean identityAsked = new java.util.concurrent.atomic.AtomicBoolean();
+    private final AtomicBoolean identityAsked = new AtomicBoolean();
     private final Lazy<StsClient> sts;
     private volatile boolean enabled = true;
     private volatile String homeAccount;

@@ -9,18 +9,25 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 
 import io.asger.AsgerTestApp;
+import io.asger.TestCamelContexts;
 import io.asger.TestEvents;
 import io.asger.peers.AwsFront;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.core.exception.AbortedException;
 import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequest;
+import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchResponse;
 import software.amazon.awssdk.services.sqs.model.Message;
 
 /**
@@ -70,7 +77,7 @@ class MessageDeletesIT {
     void pendingDeletesAreSentWhenItStopsAndARefusedOneIsLoggedWithItsMessageId() throws Exception {
         URI queue = AsgerTestApp.createQueue("deletes");
         try (SqsClient sqs = AwsClients.localSqs(AsgerTestApp.sqsEndpoint());
-                DefaultCamelContext context = io.asger.TestCamelContexts.withoutCliConnector()) {
+                DefaultCamelContext context = TestCamelContexts.withoutCliConnector()) {
             for (int i = 0; i < 3; i++) {
                 sqs.sendMessage(b -> b.queueUrl(queue.toString()).messageBody("m"));
             }
@@ -78,9 +85,7 @@ class MessageDeletesIT {
                     .visibilityTimeout(300)).messages();
             assertThat(received).hasSize(3);
             // A wait far longer than the test: only the stop can send these.
-            MessageDeletes deletes = new MessageDeletes(sqs, queue.toString(), 600_000);
-            context.addService(deletes, true, false);
-            context.start();
+            MessageDeletes deletes = started(context, new MessageDeletes(sqs, queue.toString(), 600_000));
             received.forEach(m -> deletes.delete(new MessageDeletes.Delete(m.messageId(), m.receiptHandle())));
             assertThat(deletes.waiting()).isEqualTo(3);
             assertThat(depth(sqs, queue)).isEqualTo(3);
@@ -101,7 +106,7 @@ class MessageDeletesIT {
     void theTenthDeleteIsSentAtOnceWithTheNineBeforeIt() throws Exception {
         URI queue = AsgerTestApp.createQueue("deletes");
         try (SqsClient sqs = AwsClients.localSqs(AsgerTestApp.sqsEndpoint());
-                DefaultCamelContext context = io.asger.TestCamelContexts.withoutCliConnector()) {
+                DefaultCamelContext context = TestCamelContexts.withoutCliConnector()) {
             for (int i = 0; i < 12; i++) {
                 sqs.sendMessage(b -> b.queueUrl(queue.toString()).messageBody("m"));
             }
@@ -110,9 +115,7 @@ class MessageDeletesIT {
                 received.addAll(sqs.receiveMessage(b -> b.queueUrl(queue.toString()).maxNumberOfMessages(10)
                         .visibilityTimeout(300)).messages());
             }
-            MessageDeletes deletes = new MessageDeletes(sqs, queue.toString(), 600_000);
-            context.addService(deletes, true, false);
-            context.start();
+            MessageDeletes deletes = started(context, new MessageDeletes(sqs, queue.toString(), 600_000));
             received.forEach(m -> deletes.delete(new MessageDeletes.Delete(m.messageId(), m.receiptHandle())));
             // Ten went at once, on the caller's thread; two wait for more (or the stop).
             assertThat(deletes.waiting()).isEqualTo(2);
@@ -124,12 +127,9 @@ class MessageDeletesIT {
     void aPartialBatchIsSentWithinTheWait() throws Exception {
         URI queue = AsgerTestApp.createQueue("deletes");
         try (SqsClient sqs = AwsClients.localSqs(AsgerTestApp.sqsEndpoint());
-                DefaultCamelContext context = io.asger.TestCamelContexts.withoutCliConnector()) {
-            sqs.sendMessage(b -> b.queueUrl(queue.toString()).messageBody("m"));
-            Message m = sqs.receiveMessage(b -> b.queueUrl(queue.toString()).visibilityTimeout(300)).messages().get(0);
-            MessageDeletes deletes = new MessageDeletes(sqs, queue.toString(), 200);
-            context.addService(deletes, true, false);
-            context.start();
+                DefaultCamelContext context = TestCamelContexts.withoutCliConnector()) {
+            Message m = sentAndReceived(sqs, queue);
+            MessageDeletes deletes = started(context, new MessageDeletes(sqs, queue.toString(), 200));
             deletes.delete(new MessageDeletes.Delete(m.messageId(), m.receiptHandle()));
             Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> depth(sqs, queue) == 0);
             assertThat(deletes.waiting()).isZero();
@@ -140,21 +140,20 @@ class MessageDeletesIT {
     @Test
     void aBatchBeingSentWhenItStopsIsFinished() throws Exception {
         URI queue = AsgerTestApp.createQueue("deletes");
-        java.util.concurrent.CountDownLatch sending = new java.util.concurrent.CountDownLatch(1);
-        java.util.concurrent.atomic.AtomicBoolean interrupted = new java.util.concurrent.atomic.AtomicBoolean();
+        CountDownLatch sending = new CountDownLatch(1);
+        AtomicBoolean interrupted = new AtomicBoolean();
         try (SqsClient real = AwsClients.localSqs(AsgerTestApp.sqsEndpoint());
-                DefaultCamelContext context = io.asger.TestCamelContexts.withoutCliConnector()) {
+                DefaultCamelContext context = TestCamelContexts.withoutCliConnector()) {
             // SQS answering slowly: the call is still under way when the stop comes.
             SqsClient slow = new SqsClient() {
                 @Override
-                public software.amazon.awssdk.services.sqs.model.DeleteMessageBatchResponse deleteMessageBatch(
-                        software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequest request) {
+                public DeleteMessageBatchResponse deleteMessageBatch(DeleteMessageBatchRequest request) {
                     sending.countDown();
                     try {
                         Thread.sleep(700);
                     } catch (InterruptedException e) {
                         interrupted.set(true);
-                        throw software.amazon.awssdk.core.exception.AbortedException.create("interrupted", e);
+                        throw AbortedException.create("interrupted", e);
                     }
                     return real.deleteMessageBatch(request);
                 }
@@ -168,19 +167,29 @@ class MessageDeletesIT {
                 public void close() {
                 }
             };
-            real.sendMessage(b -> b.queueUrl(queue.toString()).messageBody("m"));
-            Message m = real.receiveMessage(b -> b.queueUrl(queue.toString()).visibilityTimeout(300)).messages().get(0);
-            MessageDeletes deletes = new MessageDeletes(slow, queue.toString(), 20);
-            context.addService(deletes, true, false);
-            context.start();
+            Message m = sentAndReceived(real, queue);
+            MessageDeletes deletes = started(context, new MessageDeletes(slow, queue.toString(), 20));
             deletes.delete(new MessageDeletes.Delete(m.messageId(), m.receiptHandle()));
-            assertThat(sending.await(5, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            assertThat(sending.await(5, TimeUnit.SECONDS)).isTrue();
 
             context.stop();
 
             assertThat(interrupted).isFalse();
             assertThat(depth(real, queue)).isZero();
         }
+    }
+
+    /** MessageDeletes as asger runs it: a service of a started context. */
+    private static MessageDeletes started(DefaultCamelContext context, MessageDeletes deletes) throws Exception {
+        context.addService(deletes, true, false);
+        context.start();
+        return deletes;
+    }
+
+    /** One message put on the queue and received (not deleted; invisible for 300 s). */
+    private static Message sentAndReceived(SqsClient sqs, URI queue) {
+        sqs.sendMessage(b -> b.queueUrl(queue.toString()).messageBody("m"));
+        return sqs.receiveMessage(b -> b.queueUrl(queue.toString()).visibilityTimeout(300)).messages().get(0);
     }
 
     private static int depth(SqsClient sqs, URI queue) {

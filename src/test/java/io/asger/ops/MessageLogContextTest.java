@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.asger.ExchangeProperties;
+import io.asger.TestCamelContexts;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
@@ -31,7 +32,7 @@ class MessageLogContextTest {
 
     @BeforeEach
     void start() throws Exception {
-        context = io.asger.TestCamelContexts.withoutCliConnector();
+        context = TestCamelContexts.withoutCliConnector();
         context.getCamelContextExtension().addInterceptStrategy(new MessageLogContext());
         context.addRoutes(new RouteBuilder() {
             @Override
