@@ -6,6 +6,7 @@ import io.asger.ExchangeProperties;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
+import org.apache.camel.ExchangePropertyKey;
 import org.apache.camel.NamedNode;
 import org.apache.camel.Ordered;
 import org.apache.camel.Processor;
@@ -59,7 +60,10 @@ public final class MessageLogContext implements InterceptStrategy {
     static void show(Exchange exchange) {
         Object[] shown = SHOWN.get();
         boolean same = shown[0] == exchange;
-        if (!same) {
+        // A split's part of the message (a sub-exchange, CamelCorrelationId naming the exchange it came from) shows the
+        // same keys but does not own them: it ends before the message does, and a line written after it (the retry's
+        // WARN when the split failed) is still about the message. Only the message's own exchange takes them away.
+        if (!same && exchange.getProperty(ExchangePropertyKey.CORRELATION_ID) == null) {
             shown[0] = exchange;
             // The keys go when the message is done (and are put anew if its steps go on on this thread).
             UnitOfWork uow = exchange.getUnitOfWork();

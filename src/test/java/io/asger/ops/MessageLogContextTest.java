@@ -139,6 +139,42 @@ class MessageLogContextTest {
     }
 
     @Test
+    void aRetryAfterAFailedSplitStillNamesTheMessage() throws Exception {
+        // As in the chef task: a split (each matched node, each path to delete) in a route without an error handler,
+        // called by one that retries (run-task-chain). The sub-exchange the split made ends first, on this thread; the
+        // retry's WARN line is written after it, before any other step.
+        context.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("direct:chain")
+                        .errorHandler(defaultErrorHandler().maximumRedeliveries(1).redeliveryDelay(0)
+                                .onRedelivery(e -> look("retry")))
+                        .setProperty(ExchangeProperties.MESSAGE_ID, constant("m-4"))
+                        .setProperty(ExchangeProperties.INSTANCE_ID, constant("i-00000000000000004"))
+                        .to("direct:splitting");
+                from("direct:splitting")
+                        .errorHandler(noErrorHandler())
+                        .setProperty(ExchangeProperties.TASK, constant("chef"))
+                        .split(constant(List.of("/clients/a", "/nodes/a"))).stopOnException()
+                            .process(e -> look("in split"))
+                            .throwException(new IllegalStateException("DELETE answered 503"))
+                        .end();
+            }
+        });
+        Exchange failed = producer.send("direct:chain", e -> e.getMessage().setBody("x"));
+
+        assertThat(failed.getException()).hasMessageContaining("503");
+        assertThat(at("in split")).containsEntry(ExchangeProperties.MESSAGE_ID, "m-4");
+        assertThat(at("retry")).containsEntry(ExchangeProperties.MESSAGE_ID, "m-4")
+                .containsEntry(ExchangeProperties.INSTANCE_ID, "i-00000000000000004")
+                .containsEntry(ExchangeProperties.TASK, "chef");
+        // And the message's end still takes them away, although a sub-exchange was the last to show them.
+        for (String key : MessageLogContext.KEYS) {
+            assertThat(MDC.get(key)).as(key).isNull();
+        }
+    }
+
+    @Test
     void aFailedMessageLeavesNothingBehindEither() throws Exception {
         context.addRoutes(new RouteBuilder() {
             @Override
