@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
@@ -13,6 +14,8 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
+import org.snakeyaml.engine.v2.api.Load;
+import org.snakeyaml.engine.v2.api.LoadSettings;
 
 /** What the route files promise in their headers, and the outcome values they set. */
 class RouteFileHeadersTest {
@@ -65,15 +68,67 @@ class RouteFileHeadersTest {
         Set<String> spliced = new TreeSet<>();
         try (Stream<Path> files = Files.list(Path.of("routes"))) {
             for (Path file : files.toList()) {
-                Matcher m = SPLICED.matcher(Files.readString(file));
+                String text = Files.readString(file);
+                Matcher m = SPLICED.matcher(text);
                 while (m.find()) {
                     spliced.add(m.group(1));
+                }
+                if (file.toString().endsWith(".yaml")) {
+                    spliced.addAll(splicedIn(text));
                 }
             }
         }
         // asger.dry-run is settled to exactly true or false (AsgerConfiguration.settleDryRun), asger.chef.url checked
         // to be a URL (ChefSettings): neither can hold "${".
         assertThat(spliced).isNotEmpty().isSubsetOf("asger.dry-run", "asger.chef.url");
+    }
+
+    /** The YAML keys whose text value is an expression (simple, a log message, a toD URI, a bean call's parameters). */
+    static final Set<String> EXPRESSION_KEYS = Set.of("simple", "message", "toD", "method", "expression");
+    static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{(asger\\.[a-z0-9.-]+)\\}\\}");
+
+    /**
+     * The settings spliced into an expression of a YAML route file, read as YAML: a block scalar's lines too
+     * ({@code message: >-} and the lines under it), which SPLICED, a line at a time, does not see.
+     */
+    static Set<String> splicedIn(String yaml) {
+        Set<String> found = new TreeSet<>();
+        for (Object document : new Load(LoadSettings.builder().build()).loadAllFromString(yaml)) {
+            walk(document, null, found);
+        }
+        return found;
+    }
+
+    private static void walk(Object node, Object key, Set<String> found) {
+        if (node instanceof Map<?, ?> map) {
+            map.forEach((k, v) -> walk(v, k, found));
+        } else if (node instanceof List<?> list) {
+            list.forEach(v -> walk(v, key, found));
+        } else if (node instanceof String text && EXPRESSION_KEYS.contains(key)) {
+            Matcher m = PLACEHOLDER.matcher(text);
+            while (m.find()) {
+                found.add(m.group(1));
+            }
+        }
+    }
+
+    @Test
+    void aSettingSplicedIntoAMultiLineExpressionIsFoundToo() {
+        String route = """
+                - route:
+                    from:
+                      uri: direct:x
+                      steps:
+                        - log:
+                            message: >-
+                              Message ${exchangeProperty.asgerMessageId}
+                              sent to {{asger.queue-url}}
+                        - to:
+                            uri: "{{asger.chef.url}}"
+                """;
+
+        assertThat(splicedIn(route)).containsExactly("asger.queue-url");
+        assertThat(SPLICED.matcher(route).find()).as("the line-by-line pattern alone misses it").isFalse();
     }
 
     @Test
