@@ -23,14 +23,17 @@ import java.util.regex.Pattern;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.asger.TestEvents;
 import io.asger.route53.OwnershipRecord;
 
 /**
- * A fast stand-in, on loopback, for the three AWS APIs the route53 task's down path calls, answered in their own
- * protocols as the AWS SDK expects them (moto is the real peer of the tests, but far too slow to be a yardstick).
- * Point {@code AWS_ENDPOINT_URL_ROUTE_53}, {@code AWS_ENDPOINT_URL_EC2} and {@code AWS_ENDPOINT_URL_AUTO_SCALING} at
- * {@link #endpoint()}.
+ * A fast stand-in, on loopback, for the three AWS APIs the route53 task's down path calls, and STS, answered in their
+ * own protocols as the AWS SDK expects them (moto is the real peer of the tests, but far too slow to be a yardstick).
+ * Point {@code AWS_ENDPOINT_URL_ROUTE_53}, {@code AWS_ENDPOINT_URL_EC2}, {@code AWS_ENDPOINT_URL_AUTO_SCALING} and
+ * {@code AWS_ENDPOINT_URL_STS} at {@link #endpoint()}.
  * <ul>
+ *   <li>STS {@code GetCallerIdentity} (Query protocol): the credentials are of the test events' account
+ *   ({@link TestEvents#ACCOUNT}).</li>
  *   <li>EC2 {@code DescribeInstances} (Query protocol): no reservation, as EC2 answers for a terminated instance it
  *   has forgotten. Auto Scaling {@code DescribeTags}: no tags (the group has no asger:record-name tag).</li>
  *   <li>Route 53 (REST XML), hosted zone {@link #ZONE_ID} named {@link #ZONE_NAME}: {@code GetHostedZone} (its record
@@ -56,6 +59,7 @@ final class AwsStandIn implements AutoCloseable {
     final Arrivals recordDeletes = new Arrivals();
     final AtomicLong route53Requests = new AtomicLong();
     final AtomicLong ec2Requests = new AtomicLong();
+    final AtomicLong stsRequests = new AtomicLong();
     final AtomicLong refused = new AtomicLong();
 
     AwsStandIn() throws IOException {
@@ -105,6 +109,14 @@ final class AwsStandIn implements AutoCloseable {
                 reply(exchange, 200, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<DescribeInstancesResponse "
                         + "xmlns=\"http://ec2.amazonaws.com/doc/2016-11-15/\"><requestId>" + UUID.randomUUID()
                         + "</requestId><reservationSet/></DescribeInstancesResponse>");
+            } else if (action.equals("GetCallerIdentity")) {
+                // asger asks once at start-up whose its credentials are (AccountClients): the events' account.
+                stsRequests.incrementAndGet();
+                reply(exchange, 200, "<GetCallerIdentityResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\">"
+                        + "<GetCallerIdentityResult><Arn>arn:aws:iam::" + TestEvents.ACCOUNT + ":user/asger-bench</Arn>"
+                        + "<UserId>AIDABENCH</UserId><Account>" + TestEvents.ACCOUNT + "</Account></GetCallerIdentityResult>"
+                        + "<ResponseMetadata><RequestId>" + UUID.randomUUID() + "</RequestId></ResponseMetadata>"
+                        + "</GetCallerIdentityResponse>");
             } else if (action.equals("DescribeTags")) {
                 reply(exchange, 200, "<DescribeTagsResponse xmlns=\"http://autoscaling.amazonaws.com/doc/2011-01-01/\">"
                         + "<DescribeTagsResult><Tags/></DescribeTagsResult><ResponseMetadata><RequestId>"

@@ -7,6 +7,7 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.asger.TestEvents;
 import io.asger.route53.OwnershipRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -22,6 +23,7 @@ import software.amazon.awssdk.services.route53.model.ListResourceRecordSetsRespo
 import software.amazon.awssdk.services.route53.model.RRType;
 import software.amazon.awssdk.services.route53.model.ResourceRecord;
 import software.amazon.awssdk.services.route53.model.ResourceRecordSet;
+import software.amazon.awssdk.services.sts.StsClient;
 
 /** The AWS stand-in over a real socket, through the AWS SDK clients asger uses. */
 class AwsStandInTest {
@@ -83,6 +85,15 @@ class AwsStandInTest {
         assertThat(aws.recordDeletes.at(A)).isNotNull();
         assertThat(aws.recordDeletes.count()).isEqualTo(1);
         assertThat(aws.liveRecordSets()).isEqualTo(4);
+    }
+
+    @Test
+    void stsSaysTheCredentialsAreOfTheEventsAccount() {
+        try (StsClient sts = StsClient.builder().endpointOverride(URI.create(aws.endpoint())).region(Region.US_EAST_1)
+                .credentialsProvider(credentials).build()) {
+            assertThat(sts.getCallerIdentity().account()).isEqualTo(TestEvents.ACCOUNT);
+        }
+        assertThat(aws.stsRequests.get()).isEqualTo(1);
     }
 
     @Test

@@ -161,7 +161,7 @@ public final class Bench {
             Map<String, String> queueOf = Map.of("asger", asgerQueue, "baseline", baselineQueue);
             if (options.warmup > 0) {
                 for (String impl : List.of("asger", "baseline")) {
-                    double[] w = drain(workload, procs.get(impl), queueOf.get(impl), options.warmup);
+                    double[] w = drain(workload, procs.get(impl), queueOf.get(impl), options.warmup, false);
                     progress("%s c=%d warm-up %s (%d events, not counted): %.0f events/s", workload, c, impl,
                             options.warmup, w[0]);
                 }
@@ -171,7 +171,7 @@ public final class Bench {
                     List<String> order = round % 2 == 0 ? List.of("asger", "baseline") : List.of("baseline", "asger");
                     Map<String, double[]> figures = new LinkedHashMap<>();
                     for (String impl : order) {
-                        figures.put(impl, drain(workload, procs.get(impl), queueOf.get(impl), options.events));
+                        figures.put(impl, drain(workload, procs.get(impl), queueOf.get(impl), options.events, true));
                         progress("%s c=%d round %d %s: %.0f events/s, %.3f CPU s/1000 events (%.3f without JIT compiling)",
                                 workload, c, round + 1, impl, figures.get(impl)[0], figures.get(impl)[1], figures.get(impl)[2]);
                     }
@@ -213,9 +213,10 @@ public final class Bench {
 
     /**
      * Loads n events while the process is paused, resumes it, waits for the last call of each; [events/s, CPU s/1000,
-     * CPU s/1000 but the JIT compiler threads'].
+     * CPU s/1000 but the JIT compiler threads']. A measured drain (not a warm-up) is noted as a window of the process's
+     * profile, the only part JfrTop reads.
      */
-    private double[] drain(String workload, BenchProcess proc, String queueUrl, int n) throws Exception {
+    private double[] drain(String workload, BenchProcess proc, String queueUrl, int n, boolean measured) throws Exception {
         List<String> ids = newInstances(workload, n);
         load(queueUrl, ids);
         Arrivals arrivals = completion(workload);
@@ -223,8 +224,12 @@ public final class Bench {
         double cpu0 = proc.cpuSeconds();
         double jit0 = proc.jitCpuSeconds();
         long t0 = System.nanoTime();
+        long resumedAt = System.currentTimeMillis();
         proc.resume();
         awaitArrivals(arrivals, before + n, timeoutSeconds(n), proc);
+        if (measured) {
+            proc.measured(resumedAt, System.currentTimeMillis());
+        }
         double cpu1 = proc.cpuSeconds();
         double jit1 = proc.jitCpuSeconds();
         long last = ids.stream().mapToLong(arrivals::at).max().orElseThrow();
@@ -396,6 +401,8 @@ public final class Bench {
         env.put("AWS_ENDPOINT_URL_ROUTE_53", aws.endpoint());
         env.put("AWS_ENDPOINT_URL_EC2", aws.endpoint());
         env.put("AWS_ENDPOINT_URL_AUTO_SCALING", aws.endpoint());
+        // asger learns its own account from STS at start-up; unanswered, it would ask again (and WARN) every 10 s.
+        env.put("AWS_ENDPOINT_URL_STS", aws.endpoint());
         return env;
     }
 
@@ -426,7 +433,7 @@ public final class Bench {
         command.addAll(options.profiling("asger-" + workload + "-c" + c));
         command.addAll(List.of("-jar", options.jar.toString(), "run"));
         BenchProcess p = new BenchProcess("asger c=" + c, command, env, repo, work.resolve("asger-" + workload + "-c" + c + ".log"),
-                options.profile != null);
+                options.windows("asger-" + workload + "-c" + c));
         p.awaitReady("asger ready", 180);
         dlqOf.put(p, dlqUrl);
         return p;
@@ -446,7 +453,7 @@ public final class Bench {
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), Baseline.class.getName(),
                 queueUrl, Integer.toString(c), downOrder(workload)));
         BenchProcess p = new BenchProcess("baseline c=" + c, command, env, repo,
-                work.resolve("baseline-" + workload + "-c" + c + ".log"), options.profile != null);
+                work.resolve("baseline-" + workload + "-c" + c + ".log"), options.windows("baseline-" + workload + "-c" + c));
         p.awaitReady("baseline ready", 120);
         return p;
     }
@@ -581,6 +588,14 @@ public final class Bench {
         /** --profile DIR: a JFR recording (settings=profile) of every measured JVM, written there when it stops. */
         Path profile;
         final List<String> given = new ArrayList<>();
+
+        /**
+         * Where the measured rounds' windows go beside the recording NAME.jfr (JfrTop reads only those, not the
+         * warm-up's compiling or the latency test); null without --profile.
+         */
+        Path windows(String name) {
+            return profile == null ? null : profile.toAbsolutePath().resolve(name + JfrTop.WINDOWS);
+        }
 
         List<String> profiling(String name) {
             return profile == null ? List.of() : List.of("-XX:StartFlightRecording=settings=profile,dumponexit=true,filename="

@@ -22,13 +22,21 @@ final class BenchProcess implements AutoCloseable {
     private final long launchedAt;
     private long readyMs = -1;
 
-    /** Stopped with SIGTERM (a JFR recording is then written), not SIGKILL. */
+    /**
+     * The file of its profile's measured windows (JfrTop.WINDOWS), or null when it is not profiled. A profiled process
+     * is stopped with SIGTERM (its JFR recording is then written), not SIGKILL.
+     */
+    private final Path windows;
     private final boolean graceful;
 
-    BenchProcess(String label, List<String> command, Map<String, String> env, Path workDir, Path log, boolean graceful)
+    BenchProcess(String label, List<String> command, Map<String, String> env, Path workDir, Path log, Path windows)
             throws IOException {
         this.label = label;
-        this.graceful = graceful;
+        this.windows = windows;
+        this.graceful = windows != null;
+        if (windows != null) {
+            Files.deleteIfExists(windows);
+        }
         this.log = log;
         ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile())
                 .redirectErrorStream(true).redirectOutput(log.toFile());
@@ -106,6 +114,14 @@ final class BenchProcess implements AutoCloseable {
             }
         }
         throw new IllegalStateException("no VmRSS for " + label);
+    }
+
+    /** Notes a measured stretch (epoch milliseconds) in its profile's windows file; nothing when not profiled. */
+    void measured(long fromMillis, long toMillis) throws IOException {
+        if (windows != null) {
+            Files.writeString(windows, fromMillis + " " + toMillis + "\n", StandardCharsets.US_ASCII,
+                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+        }
     }
 
     void pause() throws IOException, InterruptedException {

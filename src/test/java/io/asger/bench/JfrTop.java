@@ -1,7 +1,9 @@
 package io.asger.bench;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -18,13 +20,18 @@ import jdk.jfr.consumer.RecordingFile;
  * Where the CPU went, from a JFR recording (scripts/bench.sh --profile DIR): the execution samples of the threads
  * that handle events (not start-up's), as two markdown tables. "Self" is the top frame of each sample; "total" counts
  * a sample once for every method on its stack, so a step's total is all the work under it. A benchmark's tool, not a
- * test.
+ * test. Beside FILE.jfr, the benchmark writes FILE.windows: the measured rounds' stretches (epoch milliseconds, from and
+ * to, a line each); when it is there only samples inside them count, not the warm-up's (compiling, code not yet at
+ * its fastest) nor the latency test's.
  *
  * <pre>java -cp target/test-classes:target/asger.jar io.asger.bench.JfrTop FILE.jfr [ROWS] [THREAD-REGEX]</pre>
  */
 public final class JfrTop {
 
     /** Threads that handle events: Camel's (consumers, workers, the HTTP client's) and the baseline's. */
+    /** The measured windows' file: FILE.jfr's name with this instead of ".jfr". */
+    static final String WINDOWS = ".windows";
+
     static final String DEFAULT_THREADS = "Camel .*|.*asger-worker.*|.*asger-message-deletes.*|baseline.*|pool-.*";
 
     public static void main(String[] args) throws IOException {
@@ -37,9 +44,10 @@ public final class JfrTop {
         Map<String, Integer> areas = new HashMap<>();
         Map<String, Integer> self = new HashMap<>();
         Map<String, Integer> total = new HashMap<>();
+        List<long[]> windows = windows(Path.of(args[0]));
         int samples = 0;
         for (RecordedEvent event : RecordingFile.readAllEvents(Path.of(args[0]))) {
-            if (!event.getEventType().getName().equals("jdk.ExecutionSample")) {
+            if (!event.getEventType().getName().equals("jdk.ExecutionSample") || !inside(windows, event.getStartTime().toEpochMilli())) {
                 continue;
             }
             String thread = event.getThread("sampledThread") == null ? "" : event.getThread("sampledThread").getJavaName();
@@ -61,10 +69,36 @@ public final class JfrTop {
                 }
             }
         }
-        System.out.printf("%s: %d execution samples of threads matching %s%n%n", args[0], samples, threads);
+        System.out.printf("%s: %d execution samples of threads matching %s%s%n%n", args[0], samples, threads,
+                windows == null ? ", the whole recording (no " + WINDOWS + " file: warm-up included)"
+                        : ", in the " + windows.size() + " measured round(s) only");
         print("area", areas, samples, rows);
         print("self", self, samples, rows);
         print("total", total, samples, rows);
+    }
+
+    /** The measured windows noted beside the recording, or null when there is no such file (then all counts). */
+    static List<long[]> windows(Path recording) throws IOException {
+        String name = recording.getFileName().toString();
+        Path file = recording.resolveSibling(name.replaceFirst("\\.jfr$", "") + WINDOWS);
+        if (!Files.exists(file)) {
+            return null;
+        }
+        List<long[]> windows = new ArrayList<>();
+        for (String line : Files.readAllLines(file)) {
+            if (!line.isBlank()) {
+                String[] fromTo = line.trim().split(" ");
+                windows.add(new long[] {Long.parseLong(fromTo[0]), Long.parseLong(fromTo[1])});
+            }
+        }
+        return windows;
+    }
+
+    static boolean inside(List<long[]> windows, long at) {
+        if (windows == null) {
+            return true;
+        }
+        return windows.stream().anyMatch(w -> at >= w[0] && at <= w[1]);
     }
 
     private static void print(String what, Map<String, Integer> counts, int samples, int rows) {

@@ -40,7 +40,8 @@ final class Machine {
                 + "EventBridge \"EC2 Instance Terminate Successful\" event; every one a fresh instance id.\n");
         s.append("- Peers, on loopback in the benchmark's own JVM: ElasticMQ (SQS), a Chef stand-in "
                 + "(io.asger.bench.ChefStandIn: checks the X-Ops signing headers are present, answers partial search "
-                + "and DELETE 200 with JSON as Chef does)");
+                + "and DELETE 200 with JSON as Chef does), and STS GetCallerIdentity (io.asger.bench.AwsStandIn) for "
+                + "asger's own account at start-up");
         if (!o.workloads.equals(java.util.List.of("chef"))) {
             s.append("; for route53 and all, io.asger.bench.AwsStandIn (EC2 DescribeInstances, Auto Scaling "
                     + "DescribeTags, Route 53 GetHostedZone, ListResourceRecordSets and ChangeResourceRecordSets, in "
