@@ -46,7 +46,8 @@ HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \
 # (MaxRAMPercentage), starting small (-Xms8m: an idle consumer needs little); C1 only and the serial collector start
 # fastest and use the least memory for a queue consumer that idles most of the time. JMX is off: it serves only
 # `camel ps` (camel-cli-connector), which cannot reach into a container, and registering the route MBeans costs
-# about a second of start-up. Add flags with JAVA_TOOL_OPTIONS.
+# about a second of start-up. Add flags with JAVA_TOOL_OPTIONS; override one of these with _JAVA_OPTIONS, which the JVM
+# reads after its command line (-XX:TieredStopAtLevel=4: the C2 compiler, for long bursts of events; README).
 ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-XX:+ExitOnOutOfMemoryError", "-XX:TieredStopAtLevel=1", \
             "-XX:+UseSerialGC", "-Xss512k", "-Xms8m", "-XX:SharedArchiveFile=/opt/asger/asger.jsa", \
             "-Dcamel.main.jmx-enabled=false", "-jar", "/opt/asger/asger.jar"]
