@@ -24,7 +24,8 @@ import org.slf4j.MDC;
  * <p>Before each step of a message, on the thread that runs it, the MDC is brought up to date: a key changes only when
  * its property has changed since the last step (the same object), and all of them when the thread starts on another
  * message. They stay while the message runs on that thread, between its steps too (a retry's WARN line carries them),
- * and are removed when the message is done (a completion of its exchange, on the thread that ends it).
+ * and are removed when the message is done (a completion of its exchange, on the thread that ends it). A split's
+ * part of the message running on the same thread leaves them to the message.
  * camel-mdc did the same by setting and removing every key around every step, which was a seventh of asger's CPU per
  * event (issue 17).
  */
@@ -59,11 +60,8 @@ public final class MessageLogContext implements InterceptStrategy {
     /** Brings this thread's MDC up to date with the exchange's properties. */
     static void show(Exchange exchange) {
         Object[] shown = SHOWN.get();
-        boolean same = shown[0] == exchange;
-        // A split's part of the message (a sub-exchange, CamelCorrelationId naming the exchange it came from) shows the
-        // same keys but does not own them: it ends before the message does, and a line written after it (the retry's
-        // WARN when the split failed) is still about the message. Only the message's own exchange takes them away.
-        if (!same && exchange.getProperty(ExchangePropertyKey.CORRELATION_ID) == null) {
+        boolean same = shown[0] == exchange || partOfShown(exchange, shown);
+        if (!same) {
             shown[0] = exchange;
             // The keys go when the message is done (and are put anew if its steps go on on this thread).
             UnitOfWork uow = exchange.getUnitOfWork();
@@ -86,6 +84,18 @@ public final class MessageLogContext implements InterceptStrategy {
                 MDC.put(NAMES[i], value.toString());
             }
         }
+    }
+
+    /**
+     * Whether the exchange is a part of the message this thread shows: a split's sub-exchange (CamelCorrelationId names
+     * the exchange it came from) with the message's own id (the same object: a part's properties are a copy of the
+     * message's). It shows the message's keys but does not own them: it ends before the message does, and a line
+     * written after it (the retry's WARN when the split failed) is still about the message. A part anywhere else (of
+     * another message, or on a thread of its own, as in a parallel split) owns the thread's keys until it ends.
+     */
+    private static boolean partOfShown(Exchange exchange, Object[] shown) {
+        return shown[0] != null && shown[1] != null && exchange.getProperty(NAMES[0]) == shown[1]
+                && exchange.getProperty(ExchangePropertyKey.CORRELATION_ID) != null;
     }
 
     /**

@@ -6,13 +6,17 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 import io.asger.ExchangeProperties;
 import io.asger.TestCamelContexts;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
+import org.apache.camel.ExchangePropertyKey;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.support.DefaultExchange;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -171,6 +175,64 @@ class MessageLogContextTest {
         // And the message's end still takes them away, although a sub-exchange was the last to show them.
         for (String key : MessageLogContext.KEYS) {
             assertThat(MDC.get(key)).as(key).isNull();
+        }
+    }
+
+    @Test
+    void aPartOfAnotherMessageDoesNotLeaveItsKeysToTheMessageThisThreadShows() {
+        Exchange b = new DefaultExchange(context);
+        b.setProperty(ExchangeProperties.MESSAGE_ID, "m-B");
+        b.setProperty(ExchangeProperties.INSTANCE_ID, "i-0000000000000000b");
+        b.setProperty(ExchangeProperties.GROUP, "group-b");
+        b.setProperty(ExchangeProperties.EVENT_TYPE, "DOWN");
+        MessageLogContext.show(b);
+        // A split's part of message A runs a step on this thread (a part of A, not of B).
+        Exchange partOfA = new DefaultExchange(context);
+        partOfA.setProperty(ExchangePropertyKey.CORRELATION_ID, "exchange-a");
+        partOfA.setProperty(ExchangeProperties.MESSAGE_ID, "m-A");
+        partOfA.setProperty(ExchangeProperties.INSTANCE_ID, "i-0000000000000000a");
+        partOfA.setProperty(ExchangeProperties.GROUP, "group-a");
+        partOfA.setProperty(ExchangeProperties.EVENT_TYPE, "UP");
+        MessageLogContext.show(partOfA);
+        assertThat(MDC.get(ExchangeProperties.MESSAGE_ID)).isEqualTo("m-A");
+
+        MessageLogContext.show(b);
+
+        assertThat(MDC.get(ExchangeProperties.MESSAGE_ID)).isEqualTo("m-B");
+        assertThat(MDC.get(ExchangeProperties.INSTANCE_ID)).isEqualTo("i-0000000000000000b");
+        assertThat(MDC.get(ExchangeProperties.GROUP)).isEqualTo("group-b");
+        assertThat(MDC.get(ExchangeProperties.EVENT_TYPE)).isEqualTo("DOWN");
+    }
+
+    @Test
+    void aPartOnAThreadOfItsOwnTakesItsKeysAwayWhenItEnds() throws Exception {
+        ExecutorService partThread = Executors.newSingleThreadExecutor();
+        try {
+            context.addRoutes(new RouteBuilder() {
+                @Override
+                public void configure() {
+                    from("direct:parallel")
+                            .setProperty(ExchangeProperties.MESSAGE_ID, constant("m-P"))
+                            .split(constant(List.of("/clients/p"))).parallelProcessing().executorService(partThread)
+                                .process(e -> look("in part"))
+                            .end();
+                }
+            });
+            producer.sendBody("direct:parallel", "x");
+
+            assertThat(at("in part")).containsEntry(ExchangeProperties.MESSAGE_ID, "m-P");
+            Map<String, String> left = partThread.submit(() -> {
+                Map<String, String> keys = new HashMap<>();
+                for (String key : MessageLogContext.KEYS) {
+                    if (MDC.get(key) != null) {
+                        keys.put(key, MDC.get(key));
+                    }
+                }
+                return keys;
+            }).get();
+            assertThat(left).as("the part's thread, once the message is done").isEmpty();
+        } finally {
+            partThread.shutdownNow();
         }
     }
 
