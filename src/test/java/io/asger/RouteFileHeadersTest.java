@@ -83,9 +83,13 @@ class RouteFileHeadersTest {
         assertThat(spliced).isNotEmpty().isSubsetOf("asger.dry-run", "asger.chef.url");
     }
 
-    /** The YAML keys whose text value is an expression (simple, a log message, a toD URI, a bean call's parameters). */
-    static final Set<String> EXPRESSION_KEYS = Set.of("simple", "message", "toD", "method", "expression");
-    static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{(asger\\.[a-z0-9.-]+)\\}\\}");
+    /**
+     * The YAML keys whose text value is an expression: simple, a log message (also the short form {@code log: "..."}),
+     * a toD URI, a bean call's parameters.
+     */
+    static final Set<String> EXPRESSION_KEYS = Set.of("simple", "message", "log", "toD", "method", "expression");
+    /** {{asger.x}}, also with a default ({{asger.x:y}}) or optional ({{?asger.x}}). */
+    static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{\\??(asger\\.[a-z0-9.-]+)(?::[^}]*)?\\}\\}");
 
     /**
      * The settings spliced into an expression of a YAML route file, read as YAML: a block scalar's lines too
@@ -101,7 +105,8 @@ class RouteFileHeadersTest {
 
     private static void walk(Object node, Object key, Set<String> found) {
         if (node instanceof Map<?, ?> map) {
-            map.forEach((k, v) -> walk(v, k, found));
+            // toD's long form: its uri is the expression.
+            map.forEach((k, v) -> walk(v, "toD".equals(key) && "uri".equals(k) ? "toD" : k, found));
         } else if (node instanceof List<?> list) {
             list.forEach(v -> walk(v, key, found));
         } else if (node instanceof String text && EXPRESSION_KEYS.contains(key)) {
@@ -123,11 +128,14 @@ class RouteFileHeadersTest {
                             message: >-
                               Message ${exchangeProperty.asgerMessageId}
                               sent to {{asger.queue-url}}
+                        - log: "short form, {{asger.dlq-url:none}}"
+                        - toD:
+                            uri: "direct:{{?asger.tasks}}"
                         - to:
                             uri: "{{asger.chef.url}}"
                 """;
 
-        assertThat(splicedIn(route)).containsExactly("asger.queue-url");
+        assertThat(splicedIn(route)).containsExactly("asger.dlq-url", "asger.queue-url", "asger.tasks");
         assertThat(SPLICED.matcher(route).find()).as("the line-by-line pattern alone misses it").isFalse();
     }
 

@@ -28,10 +28,10 @@ import jdk.jfr.consumer.RecordingFile;
  */
 public final class JfrTop {
 
-    /** Threads that handle events: Camel's (consumers, workers, the HTTP client's) and the baseline's. */
     /** The measured windows' file: FILE.jfr's name with this instead of ".jfr". */
     static final String WINDOWS = ".windows";
 
+    /** Threads that handle events: Camel's (consumers, workers, the HTTP client's) and the baseline's. */
     static final String DEFAULT_THREADS = "Camel .*|.*asger-worker.*|.*asger-message-deletes.*|baseline.*|pool-.*";
 
     public static void main(String[] args) throws IOException {
@@ -71,6 +71,7 @@ public final class JfrTop {
         }
         System.out.printf("%s: %d execution samples of threads matching %s%s%n%n", args[0], samples, threads,
                 windows == null ? ", the whole recording (no " + WINDOWS + " file: warm-up included)"
+                        : windows.isEmpty() ? ", none: the process ran no measured round (only the latency test?)"
                         : ", in the " + windows.size() + " measured round(s) only");
         print("area", areas, samples, rows);
         print("self", self, samples, rows);

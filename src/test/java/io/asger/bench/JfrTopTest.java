@@ -33,6 +33,16 @@ class JfrTopTest {
     }
 
     @Test
+    void aProcessThatRanNoMeasuredRoundHasNoSampleCounted() throws IOException {
+        Files.writeString(dir.resolve("asger-chef-c4" + JfrTop.WINDOWS), "");
+
+        List<long[]> windows = JfrTop.windows(dir.resolve("asger-chef-c4.jfr"));
+
+        assertTrue(windows.isEmpty());
+        assertFalse(JfrTop.inside(windows, 42));
+    }
+
+    @Test
     void withoutAWindowsFileTheWholeRecordingCounts() throws IOException {
         List<long[]> windows = JfrTop.windows(dir.resolve("older.jfr"));
 
