@@ -2,13 +2,17 @@ package io.asger.aws;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.asger.config.AccountSettings;
@@ -151,8 +155,8 @@ class AccountClientsTest {
 
     @Test
     void aSingleAccountAsgerAsksStsAgainBesideTheMessagesNotOnTheirWay() throws Exception {
-        java.util.concurrent.CountDownLatch stsAnswers = new java.util.concurrent.CountDownLatch(1);
-        java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+        CountDownLatch stsAnswers = new CountDownLatch(1);
+        AtomicInteger calls = new AtomicInteger();
         try (AccountClients clients = new AccountClients(new AccountSettings(Map.of(), Optional.empty()),
                 AwsClients::ec2, AwsClients::autoScaling, role -> null, () -> {
                     if (calls.incrementAndGet() == 1) {
@@ -166,9 +170,9 @@ class AccountClientsTest {
                     }
                     return HOME;
                 })) {
-            clients.identityRetry(java.time.Duration.ZERO);
+            clients.identityRetry(Duration.ZERO);
             assertThat(clients.learnHomeAccount()).isEmpty();
-            org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(10), () -> {
+            assertTimeoutPreemptively(Duration.ofSeconds(10), () -> {
                 for (int i = 0; i < 100; i++) {
                     clients.check(event(i, "555555555555", "eu-west-1"));
                     clients.ec2(event(i, "555555555555", "eu-west-1"));
@@ -177,7 +181,7 @@ class AccountClientsTest {
             // One call at start-up, one beside the messages (still waiting for STS), never one per message.
             assertThat(calls).hasValue(2);
             stsAnswers.countDown();
-            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+            await().atMost(Duration.ofSeconds(10))
                     .until(() -> clients.homeAccount().isPresent());
             // Now asger knows its own account, and refuses another's event it has no role for.
             assertThatThrownBy(() -> clients.check(event(200, "555555555555", "eu-west-1")))
@@ -189,7 +193,7 @@ class AccountClientsTest {
     @Test
     void withRolesGivenStsIsAskedAgainWhileAnEventNeedsTheAnswer() {
         try (AccountClients clients = clients(roles(), null)) {
-            clients.identityRetry(java.time.Duration.ZERO);
+            clients.identityRetry(Duration.ZERO);
             assertThat(clients.learnHomeAccount()).isEmpty();
             for (int i = 0; i < 3; i++) {
                 int n = i;
