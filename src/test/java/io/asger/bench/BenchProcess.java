@@ -2,8 +2,11 @@ package io.asger.bench;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -92,14 +95,14 @@ final class BenchProcess implements AutoCloseable {
      */
     double jitCpuSeconds() throws IOException {
         double total = 0;
-        try (java.nio.file.DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc/" + pid() + "/task"))) {
+        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc/" + pid() + "/task"))) {
             for (Path task : tasks) {
                 try {
                     String comm = Files.readString(task.resolve("comm")).trim();
                     if (comm.startsWith("C1 CompilerThre") || comm.startsWith("C2 CompilerThre")) {
                         total += cpuOf(Files.readString(task.resolve("stat")));
                     }
-                } catch (java.nio.file.NoSuchFileException ended) {
+                } catch (NoSuchFileException ended) {
                     // the thread ended while we looked
                 }
             }
@@ -121,7 +124,7 @@ final class BenchProcess implements AutoCloseable {
     void measured(long fromMillis, long toMillis) throws IOException {
         if (windows != null) {
             Files.writeString(windows, fromMillis + " " + toMillis + "\n", StandardCharsets.US_ASCII,
-                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+                    StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         }
     }
 
